@@ -1,0 +1,5 @@
+import sys
+
+from cleaner.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The fitted models shipped with cleaner, their pinned SHA-256 sums and their card."""

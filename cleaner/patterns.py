@@ -1,0 +1,171 @@
+"""Compiled shapes of the things scraped articles carry besides the story.
+
+These know shapes, not decisions: each one feeds a feature of the line model and, once the
+model has labelled a line, parses its metadata. Nothing here removes a line by itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?)"
+_PLACE_WORD = r"[A-Z][\w'’.\-]*"
+_PLACE = rf"{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,3}}"
+_REGION = rf"{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,2}}"
+# An agency in a dateline is an acronym or one capitalised word: (IANS), (Reuters), (NationPress).
+_AGENCY = r"[A-Z][A-Za-z&.]{1,19}"
+_DASH = r"(?:--|-|–|—|:)"
+
+#: `Seoul, April 30 (IANS) `, `LONDON, Sept 28 (Reuters) – `, `WASHINGTON (Reuters) - `
+DATELINE_AGENCY = re.compile(
+    rf"^(?P<place>{_PLACE})(?:,\s(?P<region>{_REGION}))??(?:,\s*(?P<date>{_DATE}))?\s*"
+    rf"\((?P<agency>{_AGENCY})\)\s*{_DASH}?\s*(?=[\"“‘'A-Z0-9])"
+)
+#: `YALA, Thailand - `, `SEOUL -- `: a place in capitals and a dash, no agency.
+DATELINE_CAPS = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\-]+(?:\s[A-Z][A-Z.'\-]+){0,3})"
+    r"(?:,\s(?P<region>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?))?"
+    rf"(?:,\s*(?P<date>{_DATE}))?\s+(?:--|-|–|—)\s+(?=[\"“‘'A-Z0-9])"
+)
+#: `By IANS, Kolkata : `
+DATELINE_BY_AGENCY = re.compile(
+    rf"^By\s(?P<agency>[A-Z]{{2,10}}),\s(?P<place>{_PLACE})\s*:\s*(?=[\"“‘'A-Z0-9])"
+)
+_DATELINES = (DATELINE_AGENCY, DATELINE_BY_AGENCY, DATELINE_CAPS)
+
+#: `--IANS`, `— PTI`, `(AFP)` alone on a line.
+AGENCY_SIGNOFF = re.compile(
+    r"^\s*(?:(?:--|—|–|-)\s*(?P<a1>[A-Z][A-Za-z]{1,14})|\((?P<a2>[A-Z]{2,10})\))\s*\.?\s*$"
+)
+#: `(Reporting by ...; Editing by ...)`, `Additional reporting by`, `contributed to this report`.
+AGENCY_CREDIT = re.compile(
+    r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled)\s+by\b"
+    r"|contributed\s+to\s+this\s+report|^\(?with\s+inputs\s+from\b|^source\s*:"
+    r"|^\s*©\s*\d{4}\s+[A-Z]|originally\s+(?:appeared|published)\s+(?:on|in|at)\b",
+    re.IGNORECASE,
+)
+_TAG_STOPWORDS = frozenset({"and/or", "he/she", "his/her", "him/her", "s/he", "w/o", "n/a", "y/n"})
+#: `int/jk/as`, `ms/vd`: slash-joined initials closing a wire story.
+EDITOR_TAG = re.compile(r"^[a-z]{1,5}(?:/[a-z]{1,5}){1,4}$")
+BULLET = re.compile(r"^\s*(?:[-•*·▪●◦‣–—>]|\d{1,2}[.)])\s+\S")
+BYLINE = re.compile(
+    r"^\s*(?:by|written by|posted by|von)\s+(?P<name>[A-Z][\w'’.\-]+(?:\s[A-Z][\w'’.\-]+){0,3})"
+    r"(?:\s*(?:,|\||and|&)\s*.{0,60})?$",
+    re.IGNORECASE,
+)
+RELATED_HEADER = re.compile(
+    r"^\W*(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested)|related(?:\s+\w+){0,2}"
+    r"|read\s+(?:more|also|next)|also\s+read|see\s+also|more\s+(?:from|stories|news|on)\b.{0,40}"
+    r"|most\s+(?:read|popular|viewed|shared)\b.{0,40}|don'?t\s+miss|recommended(?:\s+\w+){0,2}"
+    r"|trending(?:\s+\w+){0,2}|top\s+stories|latest\s+news|what\s+to\s+read\s+next)\W*$",
+    re.IGNORECASE,
+)
+#: `READ MORE: <headline>` inside a body.
+INLINE_RELATED = re.compile(
+    r"^\W*(?:read\s+more|also\s+read|read\s+also|related|see\s+also|watch|must\s+read)\s*[:|-]\s*\S",
+    re.IGNORECASE,
+)
+SUMMARY_HEADER = re.compile(
+    r"^\W*(?:synopsis|key\s+(?:takeaways?|points|highlights|facts)|highlights|summary|in\s+brief"
+    r"|at\s+a\s+glance|tl;?\s*dr|the\s+big\s+picture|why\s+it\s+matters)\W*$",
+    re.IGNORECASE,
+)
+PROMO = re.compile(
+    r"\b(?:subscribe|newsletter|sign\s+up|follow\s+us|like\s+us|share\s+(?:this|on)|click\s+here"
+    r"|download\s+(?:the|our)\s+app|advertisement|sponsored|donate|support\s+our|join\s+us"
+    r"|whatsapp|telegram|facebook|twitter|instagram|youtube|podcast|log\s+in|sign\s+in|register)\b",
+    re.IGNORECASE,
+)
+LEGAL = re.compile(
+    r"©|\bcopyright\b|all\s+rights\s+reserved|terms\s+(?:of\s+(?:use|service)|and\s+conditions)"
+    r"|privacy\s+policy|cookie|disclaimer|may\s+not\s+be\s+(?:published|reproduced)",
+    re.IGNORECASE,
+)
+CAPTION = re.compile(
+    r"^\s*\(?(?:photo|image|picture|file\s+photo|credit|video|pic)s?\s*(?::|\||by\b|/)"
+    r"|getty\s+images|\bafp/|/afp\b|\breuters/|\bap\s+photo|\(photo\b|\(image\b|shutterstock",
+    re.IGNORECASE,
+)
+DATE_STAMP = re.compile(
+    rf"^\W*(?:(?:published|updated|posted|last\s+updated|modified)\s*(?:on|:)?\s*)?"
+    rf"(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+)?(?:{_DATE}|\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}"
+    rf"|\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago)"
+    r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\W*$",
+    re.IGNORECASE,
+)
+URL = re.compile(r"https?://|www\.\w", re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+[\"“‘(]?[A-Z]")
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class DatelineMatch:
+    """A dateline found at the start of a line; `end` is where the story's sentence begins."""
+
+    location: str | None
+    date: str | None
+    agency: str | None
+    raw: str
+    end: int
+
+
+def match_dateline(line: str) -> DatelineMatch | None:
+    """The dateline that opens `line`, if any, with its place, date and agency as written."""
+    for pattern in _DATELINES:
+        m = pattern.match(line)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        place = groups.get("place")
+        region = groups.get("region")
+        location = f"{place}, {region}" if place and region else place
+        return DatelineMatch(
+            location=location,
+            date=groups.get("date"),
+            agency=groups.get("agency"),
+            raw=m.group(0).strip(),
+            end=m.end(),
+        )
+    return None
+
+
+def is_editor_tag(line: str) -> bool:
+    text = line.strip()
+    return bool(EDITOR_TAG.match(text)) and text.lower() not in _TAG_STOPWORDS
+
+
+def agency_of_signoff(line: str) -> str | None:
+    """`--IANS` -> `IANS`."""
+    m = AGENCY_SIGNOFF.match(line)
+    if m is None:
+        return None
+    return m.group("a1") or m.group("a2")
+
+
+def parse_byline(line: str) -> str:
+    """`By Martin Smith` -> `Martin Smith`; other credit shapes are returned stripped."""
+    text = line.strip()
+    m = re.match(r"^(?:by|written by|posted by|von)\s+", text, re.IGNORECASE)
+    return text[m.end():].strip() if m else text
+
+
+def strip_list_marker(line: str) -> str:
+    """`- North Korean troops ...` -> `North Korean troops ...`."""
+    m = BULLET.match(line)
+    if m is None:
+        return line.strip()
+    return line[m.end() - 1:].strip()
+
+
+def strip_inline_related(line: str) -> str:
+    """`READ MORE: Some headline` -> `Some headline`."""
+    m = INLINE_RELATED.match(line)
+    if m is None:
+        return line.strip()
+    return line[m.end() - 1:].strip()

@@ -1,0 +1,1 @@
+"""Training and evaluation of cleaner's models from ../shared/data (never shipped)."""

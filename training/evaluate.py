@@ -1,0 +1,175 @@
+"""Held-out figures of the shipped line model, beside simple baselines, in one run.
+
+    python -m training.evaluate        # what `make eval` runs; writes reports/eval.{md,json}
+
+Only documents of test-split sites are scored (training/docs.py: the split is by site), so
+no figure comes from a site the model was trained on. Line figures count non-blank lines
+that carry a human label; text figures (L3S) compare the kept text with the human full text
+as sets of 4-token shingles, per document, averaged (the ScrapingHub benchmark's metric).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from cleaner import features
+from cleaner.model import line_model
+from training.dataset import load_docs
+from training.docs import LabelledDoc
+
+REPORT_DIR = Path(__file__).resolve().parent.parent / "reports"
+SHINGLE = 4
+_C4_END = re.compile(r"[.!?][\"”’')\]]*$|[\"”’]$")
+_TOKEN = re.compile(r"\w+")
+
+Predictor = Callable[[list[LabelledDoc]], list[list[str]]]
+
+
+def predict_model(docs: list[LabelledDoc]) -> list[list[str]]:
+    batch = [d.lines for d in docs]
+    labels, _ = line_model().predict(features.batch_features(batch), features.doc_offsets(batch))
+    offsets = features.doc_offsets(batch)
+    return [list(labels[a:b]) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
+
+
+def predict_keep_all(docs: list[LabelledDoc]) -> list[list[str]]:
+    return [["body" if line.strip() else "blank" for line in d.lines] for d in docs]
+
+
+def c4_keeps(line: str) -> bool:
+    """C4-style rule: a line ending in terminal punctuation or a quote, with at least 3 words."""
+    s = line.strip()
+    return bool(_C4_END.search(s)) and len(s.split()) >= 3
+
+
+def predict_c4(docs: list[LabelledDoc]) -> list[list[str]]:
+    return [["body" if c4_keeps(line) else "other" for line in d.lines] for d in docs]
+
+
+def predict_gold(docs: list[LabelledDoc]) -> list[list[str]]:
+    """Perfect labels: the ceiling for a line cleaner on this input shape."""
+    return [[label or "other" for label in d.labels] for d in docs]
+
+
+def _prf(tp: float, fp: float, fn: float) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def line_scores(docs: list[LabelledDoc], predicted: list[list[str]]) -> dict[str, dict]:
+    """P/R/F1 per label over labelled non-blank lines; `body` first."""
+    tp: dict[str, int] = defaultdict(int)
+    fp: dict[str, int] = defaultdict(int)
+    fn: dict[str, int] = defaultdict(int)
+    support: dict[str, int] = defaultdict(int)
+    for doc, pred in zip(docs, predicted, strict=True):
+        for line, gold, guess in zip(doc.lines, doc.labels, pred, strict=True):
+            if gold is None or gold == "blank" or not line.strip():
+                continue
+            support[gold] += 1
+            if gold == guess:
+                tp[gold] += 1
+            else:
+                fn[gold] += 1
+                fp[guess] += 1
+    labels = sorted(set(support) | set(fp), key=lambda k: (k != "body", k))
+    return {k: {**_prf(tp[k], fp[k], fn[k]), "support": support[k]} for k in labels}
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text.lower())
+    if len(tokens) < SHINGLE:
+        return {tuple(tokens)} if tokens else set()
+    return {tuple(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+
+
+def text_scores(docs: list[LabelledDoc], predicted: list[list[str]], gold_text: dict[str, str]) -> dict:
+    """Per-document shingle precision and recall against the human full text, averaged."""
+    ps, rs = [], []
+    for doc, pred in zip(docs, predicted, strict=True):
+        gold = _shingles(gold_text.get(doc.doc_id, ""))
+        if not gold:
+            continue
+        kept = _shingles("\n".join(line for line, label in zip(doc.lines, pred, strict=True)
+                                   if label == "body"))
+        overlap = len(kept & gold)
+        ps.append(overlap / len(kept) if kept else 0.0)
+        rs.append(overlap / len(gold))
+    p, r = float(np.mean(ps)), float(np.mean(rs))
+    return {"precision": round(p, 4), "recall": round(r, 4),
+            "f1": round(2 * p * r / (p + r) if p + r else 0.0, 4), "documents": len(ps)}
+
+
+PREDICTORS: dict[str, Predictor] = {
+    "cleaner": predict_model,
+    "keep-all": predict_keep_all,
+    "c4-rule": predict_c4,
+    "perfect-labels": predict_gold,
+}
+
+
+def evaluate(sources: tuple[str, ...] = ("l3s", "annotations")) -> dict:
+    started = time.time()
+    docs = [d for d in load_docs(sources) if d.split == "test"]
+    groups: dict[str, list[LabelledDoc]] = defaultdict(list)
+    for d in docs:
+        groups[f"{d.source}|{d.shape}"].append(d)
+    # The human full text of an L3S page: its lines labelled body on the whole-page shape.
+    gold_text = {
+        d.doc_id: "\n".join(line for line, label in zip(d.lines, d.labels, strict=True) if label == "body")
+        for d in docs if d.shape == "page" and "l3s" in d.source.lower()
+    }
+    report: dict = {"sites": len({d.site for d in docs}), "groups": {}}
+    for key, group in sorted(groups.items()):
+        entry: dict = {"documents": len(group), "sites": len({d.site for d in group}), "systems": {}}
+        for name, predictor in PREDICTORS.items():
+            pred = predictor(group)
+            scores = line_scores(group, pred)
+            system = {"body": scores.get("body"), "labels": scores}
+            if any(d.doc_id in gold_text for d in group):
+                system["text"] = text_scores(group, pred, gold_text)
+            entry["systems"][name] = system
+        report["groups"][key] = entry
+    report["seconds"] = round(time.time() - started, 1)
+    return report
+
+
+def to_markdown(report: dict) -> str:
+    out = ["# Held-out evaluation of the line model", "",
+           f"Test-split sites only ({report['sites']} sites); generated by `make eval`.", ""]
+    for key, entry in report["groups"].items():
+        out += [f"## {key}: {entry['documents']} documents, {entry['sites']} sites", "",
+                "| system | body P | body R | body F1 | text P | text R | text F1 |",
+                "|---|---|---|---|---|---|---|"]
+        for name, system in entry["systems"].items():
+            b = system["body"] or {"precision": 0, "recall": 0, "f1": 0}
+            t = system.get("text")
+            text = f"{t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f}" if t else "- | - | -"
+            out.append(f"| {name} | {b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f} | {text} |")
+        out += ["", "Per label (cleaner):", "", "| label | P | R | F1 | support |", "|---|---|---|---|---|"]
+        for label, s in entry["systems"]["cleaner"]["labels"].items():
+            out.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> None:
+    report = evaluate()
+    REPORT_DIR.mkdir(exist_ok=True)
+    (REPORT_DIR / "eval.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    md = to_markdown(report)
+    (REPORT_DIR / "eval.md").write_text(md, encoding="utf-8")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Train the line model from ../shared/data and write it into the package.
+
+    python -m training.train            # what `make train` runs
+
+Two passes of gradient-boosted trees: the first labels lines from their own and their
+neighbours' features; the second also sees the first pass's probabilities for the
+neighbouring lines. The second pass is trained on first-pass probabilities predicted
+out-of-fold (folds by site), so it learns how the first pass errs on unseen sites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from collections import Counter
+from pathlib import Path
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import GroupKFold
+
+from cleaner import features
+from cleaner.model import CHECKSUMS_FILE, LINE_MODEL_FILE, MODEL_DIR
+from training.dataset import SOURCES, Matrix, build_matrix, load_docs
+from training.docs import LabelledDoc
+
+RANDOM_STATE = 0
+FOLDS = 4
+#: Rows of a (source, shape) pair are weighted by (total / rows of the pair) ** this, so
+#: that the many boilerplate lines of whole pages do not drown the article-shaped sources.
+BALANCE_POWER = 0.5
+#: Losing article text is worse than keeping a boilerplate line.
+BODY_WEIGHT = 1.5
+TREE_PARAMS = dict(
+    max_iter=250,
+    learning_rate=0.08,
+    max_leaf_nodes=31,
+    min_samples_leaf=40,
+    l2_regularization=1.0,
+    early_stopping=False,
+    random_state=RANDOM_STATE,
+)
+
+
+def _estimator() -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(**TREE_PARAMS)
+
+
+def row_weights(docs: list[LabelledDoc], m: Matrix) -> np.ndarray:
+    keys = np.array([f"{docs[i].source}|{docs[i].shape}" for i in m.doc_index], dtype=object)
+    lab = m.labelled
+    counts = Counter(keys[lab])
+    total = sum(counts.values())
+    w = np.array([(total / counts[k]) ** BALANCE_POWER if k in counts else 0.0 for k in keys])
+    w = np.where(m.y == "body", w * BODY_WEIGHT, w)
+    return w / w[lab].mean()
+
+
+def _proba(est: HistGradientBoostingClassifier, X: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Probabilities in the column order of `classes`, zero for a class the fold never saw."""
+    out = np.zeros((X.shape[0], classes.size))
+    cols = np.searchsorted(classes, est.classes_)
+    out[:, cols] = est.predict_proba(X)
+    return out
+
+
+def out_of_fold_proba(docs: list[LabelledDoc], m: Matrix, w: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    groups = np.array([docs[i].group for i in m.doc_index], dtype=object)
+    proba = np.zeros((m.X.shape[0], classes.size))
+    lab = m.labelled
+    for k, (fit_rows, held_rows) in enumerate(GroupKFold(n_splits=FOLDS).split(m.X, groups=groups)):
+        fit_rows = fit_rows[lab[fit_rows]]
+        est = _estimator().fit(m.X[fit_rows], m.y[fit_rows].astype(str), sample_weight=w[fit_rows])
+        proba[held_rows] = _proba(est, m.X[held_rows], classes)
+        print(f"  fold {k + 1}/{FOLDS}: fitted on {fit_rows.size} lines", flush=True)
+    return proba
+
+
+def train(sources: tuple[str, ...] = SOURCES, out_dir: Path = MODEL_DIR) -> dict:
+    started = time.time()
+    docs = [d for d in load_docs(sources) if d.split == "train"]
+    m = build_matrix(docs)
+    lab = m.labelled
+    y = m.y[lab].astype(str)
+    classes = np.unique(y)
+    w = row_weights(docs, m)
+    print(f"training on {len(docs)} documents, {int(lab.sum())} labelled lines, "
+          f"{len({d.group for d in docs})} groups; classes {list(classes)}", flush=True)
+
+    oof = out_of_fold_proba(docs, m, w, classes)
+    X2 = features.second_pass_features(m.X, oof, m.offsets)
+    first = _estimator().fit(m.X[lab], y, sample_weight=w[lab])
+    second = _estimator().fit(X2[lab], y, sample_weight=w[lab])
+    if not np.array_equal(first.classes_, classes) or not np.array_equal(second.classes_, classes):
+        raise RuntimeError("both passes must know the same classes")
+
+    meta = {
+        "sklearn_version": sklearn.__version__,
+        "sources": list(sources),
+        "train_documents": len(docs),
+        "train_lines": int(lab.sum()),
+        "label_counts": dict(sorted(Counter(y).items())),
+        "documents_by_source": dict(sorted(Counter(f"{d.source}|{d.shape}" for d in docs).items())),
+        "tree_params": TREE_PARAMS,
+    }
+    bundle = {
+        "labels": [str(c) for c in classes],
+        "first": first,
+        "second": second,
+        "feature_names": list(features.FEATURE_NAMES),
+        "meta": meta,
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LINE_MODEL_FILE
+    joblib.dump(bundle, path, compress=3)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    (out_dir / CHECKSUMS_FILE).write_text(f"{digest}  {LINE_MODEL_FILE}\n", encoding="ascii")
+    (out_dir / "line_model.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, sha256 {digest[:12]}) "
+          f"in {time.time() - started:.0f} s", flush=True)
+    return meta
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sources", default=",".join(SOURCES),
+                        help=f"comma-separated, from {', '.join(SOURCES)}")
+    args = parser.parse_args()
+    train(tuple(s for s in args.sources.split(",") if s))
+
+
+if __name__ == "__main__":
+    main()
