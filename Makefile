@@ -35,6 +35,7 @@ train: $(STAMP)
 # Held-out figures: writes reports/eval.md and reports/eval.json.
 eval: $(STAMP)
 	$(BIN)/python -m training.evaluate
+	$(BIN)/python -m training.model_card
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

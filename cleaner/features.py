@@ -87,6 +87,7 @@ CONTEXT_NAMES: tuple[str, ...] = (
     "log_long_lines_after",
     "log_long_lines_before",
     "log_headline_run",
+    "rel_log_chars",
 )
 DOC_NAMES: tuple[str, ...] = (
     "doc_log_lines",
@@ -257,6 +258,8 @@ def _context(base: np.ndarray, blank_before: np.ndarray, blank_after: np.ndarray
             np.log1p(long_after),
             np.log1p(long_before),
             np.log1p(_run_lengths(headline_like)),
+            # Length against the document's typical line: a standfirst is short beside its body.
+            col["log_chars"] - np.median(col["log_chars"]),
         ]
     ).astype(float)
     doc = np.tile(
@@ -297,14 +300,21 @@ def doc_offsets(docs: list[list[str]]) -> np.ndarray:
     return np.concatenate(([0], np.cumsum([len(lines) for lines in docs]))).astype(int)
 
 
-#: Offsets at which the second pass sees the first pass's probabilities of the neighbours.
-SECOND_PASS_OFFSETS: tuple[int, ...] = (-3, -2, -1, 1, 2, 3)
+#: Offsets at which the second pass sees the first pass's probabilities: the line's own (0),
+#: so that it revises a judgement rather than makes a new one, and its neighbours'.
+SECOND_PASS_OFFSETS: tuple[int, ...] = (-3, -2, -1, 0, 1, 2, 3)
+
+
+#: What the second pass sees of a line besides the probabilities: where it stands, not its
+#: shape, so that it smooths the first pass's judgements by context instead of re-deciding
+#: from the same features (which overfits the out-of-fold probabilities it is trained on).
+SECOND_PASS_KEEP: tuple[str, ...] = ("blank",) + POSITION_NAMES + CONTEXT_NAMES + DOC_NAMES
 
 
 def second_pass_features(
     X: np.ndarray, proba: np.ndarray, offsets: np.ndarray
 ) -> np.ndarray:
-    """The first pass's class probabilities of each line's non-blank neighbours, appended to X.
+    """The first pass's class probabilities of each line and its non-blank neighbours.
 
     Lets the model revise a line by what its context was judged to be (a short line between
     body paragraphs is body; one inside a run of related headlines is related), and adds the
@@ -321,4 +331,5 @@ def second_pass_features(
         parts = [_shift(doc_proba, off) for off in SECOND_PASS_OFFSETS]
         parts.append(np.tile(doc_proba.mean(axis=0), (rows.size, 1)))
         extra[rows] = np.hstack(parts)
-    return np.hstack([X, extra])
+    keep = [FEATURE_NAMES.index(name) for name in SECOND_PASS_KEEP]
+    return np.hstack([X[:, keep], extra])

@@ -35,14 +35,14 @@ def test_bad_inputs_give_error_records_and_the_rest_is_cleaned(tmp_path):
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("Caf\xe9 au lait.".encode("latin-1"))
-    good = SEEDS / "003_55f40aa286f796dc.txt"
+    good = SEEDS / "004_d228352cad494497.txt"
     proc = run(str(binary), str(tmp_path / "missing.txt"), str(latin1), str(good))
     assert proc.returncode == 1
     assert b"Traceback" not in proc.stderr
     records = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r.get("error", {}).get("type") for r in records] == [
         "BinaryInput", "FileNotFoundError", "DecodeError", None]
-    assert records[3]["text"].startswith("Greater than 1,000")
+    assert records[3]["text"].startswith("At least 100 North Korean soldiers")
 
 
 def test_directory_input_and_output_file(tmp_path):

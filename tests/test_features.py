@@ -65,7 +65,7 @@ def test_second_pass_sees_neighbour_probabilities_within_a_document():
     X = f.batch_features(docs)
     proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5]])
     X2 = f.second_pass_features(X, proba, f.doc_offsets(docs))
-    extra = X2[:, X.shape[1]:]
+    extra = X2[:, len(f.SECOND_PASS_KEEP):]
     k = f.SECOND_PASS_OFFSETS.index(1)
     assert extra[0, 2 * k:2 * k + 2].tolist() == [0.2, 0.8]
     assert extra[1, 2 * k:2 * k + 2].tolist() == [0.0, 0.0]  # the next line is another document's

@@ -157,7 +157,9 @@ def to_markdown(report: dict) -> str:
             out.append(f"| {name} | {b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f} | {text} |")
         out += ["", "Per label (cleaner):", "", "| label | P | R | F1 | support |", "|---|---|---|---|---|"]
         for label, s in entry["systems"]["cleaner"]["labels"].items():
-            out.append(f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |")
+            out.append(
+                f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
+            )
         out.append("")
     return "\n".join(out)
 

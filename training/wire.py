@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html
 import json
 import random
 import re
+from pathlib import Path
 
+from cleaner.patterns import match_dateline
 from training.docs import DATA_DIR, LabelledDoc, split_of
 
 SEED = 20261123
@@ -84,22 +87,66 @@ def _headlines() -> list[str]:
     return out
 
 
+_ENGLISH_WORDS = frozenset(
+    "the a an of to in and is are was for on with that by as at from has have says said".split()
+)
+#: Share of words that must be common English words for a description to pass as English.
+ENGLISH_MIN_SHARE = 0.15
+
+
+def _is_english(text: str) -> bool:
+    words = text.lower().split()
+    return bool(words) and sum(w in _ENGLISH_WORDS for w in words) / len(words) >= ENGLISH_MIN_SHARE
+
+
+def _description_of(page: str) -> str | None:
+    m = _DESCRIPTION.search(page)
+    if m is None:
+        return None
+    text = html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"\s+", " ", m.group(1)))).strip()
+    # A description opening like a dateline ("York Regional Police (YRP) ...") is left out:
+    # no real standfirst carries one, and the model should not learn that it may.
+    if (
+        text.endswith((".", "!", "?")) and not text.endswith("...") and _is_english(text)
+        and match_dateline(text) is None
+    ):
+        return text
+    return None
+
+
 def _descriptions() -> list[str]:
-    """Page descriptions (real standfirsts) of trafilatura-eval pages on training sites."""
-    out = []
+    """Page descriptions (real standfirsts) of L3S and trafilatura-eval pages of training sites."""
+    from training.l3s import L3S_DIR, read_url_mapping
+
+    pages: list[tuple[str, Path]] = []
     with (TRAFILATURA_EVAL / "evaldata.jsonl").open(encoding="utf-8") as f:
         for raw in f:
             rec = json.loads(raw)
             host = re.sub(r"^https?://", "", rec["url"]).split("/")[0].replace("hard::", "")
-            if split_of(host) != "train":
-                continue
-            html = gzip.open(TRAFILATURA_EVAL / rec["file"]).read().decode("utf-8", "replace")
-            m = _DESCRIPTION.search(html)
-            if m:
-                text = re.sub(r"\s+", " ", m.group(1)).strip()
-                if text.endswith((".", "!", "?")) and not text.endswith("..."):
-                    out.append(text)
+            pages.append((host, TRAFILATURA_EVAL / rec["file"]))
+    for doc_id, url in sorted(read_url_mapping(L3S_DIR).items()):
+        pages.append((re.sub(r"^https?://", "", url).split("/")[0], L3S_DIR / "original" / f"{doc_id}.html"))
+    out = []
+    for host, path in pages:
+        if split_of(host) != "train" or not path.is_file():
+            continue
+        data = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+        text = _description_of(data.decode("utf-8", "replace"))
+        if text and text not in out:
+            out.append(text)
     return out
+
+
+def _title_style(rng: random.Random, title: str, headlines: list[str], questions: list[str]) -> str:
+    """Sites restyle headlines: Title Case, or another real headline (questions, listicles)."""
+    roll = rng.random()
+    if roll < 0.25:
+        return " ".join(w[:1].upper() + w[1:] if len(w) > 3 else w for w in title.split())
+    if roll < 0.35:
+        return rng.choice(headlines)
+    if roll < 0.45:  # republishers often rewrite a headline as a question
+        return rng.choice(questions or headlines)
+    return title
 
 
 def _name(rng: random.Random) -> str:
@@ -156,12 +203,13 @@ def build_wire_docs(limit: int | None = None, seed: int = SEED) -> list[Labelled
     rng = random.Random(seed)
     stories = _reuters()
     headlines = _headlines()
+    questions = [h for h in headlines if h.endswith("?")]
     descriptions = _descriptions()
     places = [m.group("place") for s in stories if (m := _REUTERS_DATELINE.match(s["text"]))]
     places = [p for p in places if p and "/" not in p] or ["WASHINGTON"]
     docs = []
     for i, story in enumerate(stories[:limit]):
-        doc = _build_doc(rng, i, story, headlines, descriptions, places)
+        doc = _build_doc(rng, i, story, headlines, questions, descriptions, places)
         if doc is not None:
             docs.append(doc)
     return docs
@@ -172,6 +220,7 @@ def _build_doc(
     i: int,
     story: dict[str, str],
     headlines: list[str],
+    questions: list[str],
     descriptions: list[str],
     places: list[str],
 ) -> LabelledDoc | None:
@@ -191,25 +240,26 @@ def _build_doc(
         add("", "blank")
     has_title = rng.random() < 0.5
     if has_title:
-        title = story["title"].strip()
+        title = _title_style(rng, story["title"].strip(), headlines, questions)
         add(title, "title")
         if rng.random() < 0.4:
             add("", "blank")
         if rng.random() < 0.2:
             add(rng.choice(("By {n}", "{n}, Staff Writer", "By {n} | {a}", "{n}")).format(
                 n=_name(rng), a=rng.choice(AGENCIES)), "byline")
-    if descriptions and rng.random() < (0.2 if has_title else 0.3):
+    if descriptions and rng.random() < (0.1 if has_title else 0.5):
         add(rng.choice(descriptions), "standfirst")
-    if rng.random() < 0.15:
-        if rng.random() < 0.8:
+    if rng.random() < 0.2:
+        if rng.random() < 0.6:
             add(rng.choice(SUMMARY_HEADERS[:1] + SUMMARY_HEADERS), "summary")
             add(" ".join(rng.sample(paras, min(2, len(paras)))), "summary")
         if rng.random() < 0.8:
             add(rng.choice(SUMMARY_HEADERS[1:]), "summary")
-            marker = rng.choice(("- ", "• ", "* ", ""))
+            # Always marked: unmarked bullets before an undated body leave no visible boundary.
+            marker = rng.choice(("- ", "• ", "* ", "– "))
             for sentence in rng.sample(paras, min(rng.randint(3, 5), len(paras))):
                 add(marker + sentence.split(". ")[0].rstrip(".") + ".", "summary")
-    if rng.random() < 0.7:
+    if rng.random() < 0.55:
         paras[0] = _dateline(rng, rng.choice(places)) + paras[0]
     gap = rng.random() < 0.15
     for j, para in enumerate(paras):

@@ -1,0 +1,45 @@
+"""The evaluation gate: held-out figures may not fall below the floors in eval_floors.json.
+
+Raising a floor is a commit; lowering one needs a stated reason in its commit. The figures
+come from test-split sites only (training/docs.py), which the model never saw.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED_DATA
+
+FLOORS = json.loads((Path(__file__).parent / "eval_floors.json").read_text())
+
+pytestmark = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="needs ../shared/data")
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    from training.evaluate import evaluate
+
+    return evaluate()
+
+
+CASES = [
+    (group, system, metric, floor)
+    for group, systems in FLOORS.items()
+    for system, metrics in systems.items()
+    for metric, floor in metrics.items()
+]
+
+
+@pytest.mark.parametrize(("group", "system", "metric", "floor"), CASES)
+def test_held_out_figure_is_above_its_floor(report, group, system, metric, floor):
+    scope, name = metric.split(".")
+    figure = report["groups"][group]["systems"][system][scope][name]
+    assert figure >= floor, f"{group} {system} {metric} = {figure} < floor {floor}"
+
+
+def test_cleaner_beats_keep_all_and_c4_on_every_held_out_group(report):
+    for group, entry in report["groups"].items():
+        ours = entry["systems"]["cleaner"]["body"]["f1"]
+        for baseline in ("keep-all", "c4-rule"):
+            assert ours > entry["systems"][baseline]["body"]["f1"], (group, baseline)
