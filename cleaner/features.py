@@ -46,6 +46,8 @@ BASE_NAMES: tuple[str, ...] = (
     "all_caps",
     "colon_in_head",
     "frac_lower_words",
+    "reporting_present",
+    "reporting_past",
 )
 _B = {name: i for i, name in enumerate(BASE_NAMES)}
 
@@ -159,6 +161,8 @@ def _base_row(line: str) -> list[float]:
         float(upper == len(letters) and upper >= 3),
         float(":" in head),
         lower_words / n_words if n_words else 0.0,
+        float(bool(p.REPORTING_PRESENT.search(s))),
+        float(bool(p.REPORTING_PAST.search(s))),
     ]
 
 

@@ -98,6 +98,12 @@ DATE_STAMP = re.compile(
     r"(?:[,\s]+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\W*$",
     re.IGNORECASE,
 )
+#: Headlines and standfirsts report in the present tense ("South Korea says ..."), story
+#: bodies mostly in the past ("..., the ministry said"). English only: a word feature.
+REPORTING_PRESENT = re.compile(
+    r"\b(?:says|warns|claims|urges|vows|reveals|admits|insists|denies|calls|tells|reports)\b"
+)
+REPORTING_PAST = re.compile(r"\b(?:said|told|added|reported|according)\b")
 URL = re.compile(r"https?://|www\.\w", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+[\"“‘(]?[A-Z]")

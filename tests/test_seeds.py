@@ -49,11 +49,6 @@ def test_seed_002_title_synopsis_key_takeaways_and_dateline(seeds):
     assert r.related == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the model labels this untitled one-sentence standfirst as body "
-    "(probability near 0.5); the reworded body itself is kept whole (next test)",
-)
 def test_seed_003_standfirst_is_metadata_and_reworded_body_is_kept(seeds):
     lines = seeds["003"]
     r = cleaner.clean("\n".join(lines))
