@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["clean", "clean_many", "Result", "Line", "Dateline", "__version__"]
+__all__ = ["clean", "clean_html", "clean_many", "Limits", "Result", "Line", "Dateline", "__version__"]
 
 if TYPE_CHECKING:
-    from cleaner.pipeline import clean, clean_many
+    from cleaner.pipeline import Limits, clean, clean_html, clean_many
     from cleaner.result import Dateline, Line, Result
 
 
 def __getattr__(name: str) -> Any:
     # The pipeline pulls in numpy and, on first use, the model: load them only when asked.
-    if name in ("clean", "clean_many"):
+    if name in ("clean", "clean_html", "clean_many", "Limits"):
         from cleaner import pipeline
 
         return getattr(pipeline, name)

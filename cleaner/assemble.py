@@ -1,30 +1,21 @@
 """Labelled lines -> Result: the body joined, the dateline split off, metadata parsed.
 
-The labels come from the model; this module only reads what each labelled line says.
+The labels come from the model; this module only chooses which labelled lines each field
+reads, and cleaner/metadata.py reads them:
+- dateline: glued to the first body line, else the first line labelled `dateline`;
+- agency: the dateline's, else the first credit that names one among the lines labelled
+  `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
+  (a copyright held by an agency of the table only: `© 2008 AFP`);
+- byline: the first line labelled `byline` that names a person;
+- editor tags, summary, related: their labelled lines, headers and non-tags left out.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from cleaner import patterns as p
+from cleaner import metadata as md
 from cleaner.result import Dateline, Line, Result
-
-_SOURCE_CREDIT = re.compile(r"^\s*source\s*:\s*(?P<agency>.{2,60}?)\s*$", re.IGNORECASE)
-_COPYRIGHT_CREDIT = re.compile(r"^\s*©\s*\d{4}\s+(?P<agency>[A-Z][\w&. ]{1,40}?)\.?\s*$")
-
-
-def _agency_of_credit(line: str) -> str | None:
-    """The agency a credit line names (`--IANS`, `SOURCE: Al Jazeera`, `© 2008 AFP`), if any."""
-    agency = p.agency_of_signoff(line)
-    if agency:
-        return agency
-    for pattern in (_SOURCE_CREDIT, _COPYRIGHT_CREDIT):
-        m = pattern.match(line)
-        if m:
-            return m.group("agency").strip()
-    return None
 
 
 def _first(lines: Sequence[Line], label: str) -> str | None:
@@ -34,7 +25,39 @@ def _first(lines: Sequence[Line], label: str) -> str | None:
     return None
 
 
-def assemble(texts: Sequence[str], labels: Sequence[str], scores: Sequence[float]) -> Result:
+def _first_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str | None]) -> str | None:
+    """The first non-None reading of the lines labelled `label`."""
+    for line in lines:
+        if line.label == label:
+            value = parse(line.text)
+            if value:
+                return value
+    return None
+
+
+def _dateline(found: md.ParsedDateline, reference: md.DateLike | None) -> Dateline:
+    date_iso = md.iso_date(found.date, reference)
+    date = found.date
+    if date is not None and date_iso is None and md.ISO_DATE.fullmatch(date):
+        date = None  # written the ISO way but no such day (2023-02-29): not a date; `raw` keeps it
+    return Dateline(
+        location=found.location,
+        date=date,
+        agency=found.agency,
+        raw=found.raw,
+        date_iso=date_iso,
+    )
+
+
+def assemble(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    scores: Sequence[float],
+    reference_date: md.DateLike | None = None,
+) -> Result:
+    """The Result of one document's labelled lines; `reference_date` dates a dateline that
+    gives no year (`April 30`): see `metadata.iso_date`."""
+    reference = md.as_reference_date(reference_date)
     lines = [
         Line(text, str(label), float(score))
         for text, label, score in zip(texts, labels, scores, strict=True)
@@ -47,46 +70,63 @@ def assemble(texts: Sequence[str], labels: Sequence[str], scores: Sequence[float
             continue
         text = line.text.strip()
         if not body and result.dateline is None:
-            found = p.match_dateline(text)
+            found = md.parse_dateline(text)
             if found is not None and text[found.end:].strip():
-                result.dateline = Dateline(found.location, found.date, found.agency, found.raw)
+                result.dateline = _dateline(found, reference)
+                written = text
                 text = text[found.end:].strip()
+                # Copy re-filed by a second desk opens with two datelines: take off both, or
+                # the clean text opens with one and cleaning it again changes it.
+                while (again := md.parse_dateline(text)) is not None and text[again.end:].strip():
+                    text = text[again.end:].strip()
+                    result.dateline.raw = written[: len(written) - len(text)].strip()
         body.append(text)
     result.text = "\n".join(body)
 
     if result.dateline is None:
         stamp = _first(lines, "dateline")
         if stamp:
-            found = p.match_dateline(stamp + " X")
-            if found is not None:
-                result.dateline = Dateline(found.location, found.date, found.agency, stamp)
-            else:
-                result.dateline = Dateline(date=stamp, raw=stamp)
+            parsed = md.parse_dateline_line(stamp)
+            if parsed is not None:
+                result.dateline = _dateline(parsed, reference)
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")
-    byline = _first(lines, "byline")
-    result.byline = p.parse_byline(byline) if byline else None
+    result.byline = _first_parsed(lines, "byline", md.parse_byline)
 
-    credits = [line.text.strip() for line in lines if line.label == "agency_credit"]
-    result.agency = result.dateline.agency if result.dateline else None
-    for credit in credits:
-        if result.agency:
-            break
-        result.agency = _agency_of_credit(credit)
+    result.agency = (
+        (result.dateline.agency if result.dateline else None)
+        or _first_parsed(lines, "agency_credit", md.agency_of_credit)
+        or _first_parsed(lines, "byline", md.agency_of_byline)
+        or _first_parsed(lines, "legal", md.agency_of_copyright)
+    )
 
-    result.editor_tags = [line.text.strip() for line in lines if line.label == "editor_tag"]
-    result.summary = [
-        p.strip_list_marker(line.text)
-        for line in lines
-        if line.label == "summary" and not p.SUMMARY_HEADER.match(line.text.strip())
-    ]
-    result.related = [
-        p.strip_inline_related(line.text)
-        for line in lines
-        if line.label == "related" and not p.RELATED_HEADER.match(line.text.strip())
-    ]
-    result.editor_tags = [t for t in result.editor_tags if t]
-    result.summary = [s for s in result.summary if s]
-    result.related = [r for r in result.related if r]
+    result.editor_tags = _all_parsed(lines, "editor_tag", md.parse_editor_tag)
+    result.summary = _all_parsed(lines, "summary", md.summary_item)
+    result.related = _all_parsed(lines, "related", md.related_item)
+    score_headlines(result)
     return result
+
+
+def score_headlines(result: Result) -> None:
+    """The clickbait probabilities of the title and of each related headline, in one call."""
+    from cleaner.clickbait import clickbait_scores
+
+    headlines = ([result.title] if result.title else []) + result.related
+    if not headlines:
+        result.clickbait, result.related_clickbait = None, []
+        return
+    scores = [float(s) for s in clickbait_scores(headlines)]
+    result.clickbait = scores.pop(0) if result.title else None
+    result.related_clickbait = scores
+
+
+def _all_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str | None]) -> list[str]:
+    """Every non-None reading of the lines labelled `label`, in order."""
+    out = []
+    for line in lines:
+        if line.label == label:
+            value = parse(line.text)
+            if value:
+                out.append(value)
+    return out

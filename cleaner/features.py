@@ -4,14 +4,26 @@ Each line is described alone (shape, length, patterns), then by where it stands 
 from start and end, counted over non-blank lines, because extractors differ in blank lines)
 and by its neighbours (the same shapes two lines up and down, distance from a related or
 summary header, how much prose follows), as jusText revises paragraphs with their context.
+
+Everything is computed for a whole batch of documents at once: the lines are joined into one
+string and described as arrays (one code point, one flag byte, per character), the patterns
+run only on the lines that contain a literal every match needs (`cleaner/_literals.py`),
+and the context features are segment-wise array operations over the batch. To add a feature:
+name it in one of the tuples below and compute its column in the group that fills it
+(`_shape_columns`, `PATTERN_FEATURES`, `_context`); `_base_matrix` checks that every base
+column is filled.
 """
 
 from __future__ import annotations
 
-import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
+from cleaner import _literals
 from cleaner import patterns as p
 
 BASE_NAMES: tuple[str, ...] = (
@@ -110,60 +122,247 @@ FEATURE_NAMES: tuple[str, ...] = (
 LONG_LINE_WORDS = 20
 #: Headline-like: short and not ending a sentence.
 HEADLINE_MAX_WORDS = 25
+#: `colon_in_head`: a colon within this many characters of the line's start.
+HEAD_CHARS = 30
+#: `sentence_breaks` is capped here.
+MAX_SENTENCE_BREAKS = 10
+#: `all_caps` needs at least this many letters.
+ALL_CAPS_MIN_LETTERS = 3
 _QUOTES = "\"“‘'«„"
-_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…•·")
+_QUESTION_TAIL = _QUOTES + "”’)"
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…•·")
+
+# --- characters ------------------------------------------------------------------------------
+
+#: One bit per character class the shape features count; a character's byte says which hold.
+ALPHA, UPPER, LOWER, DIGIT, PUNCT, WORD = (1 << i for i in range(6))
+#: Separates lines in a batch's joined text: no pattern literal and no counted class.
+_SEP = "\n"
 
 
-def _base_row(line: str) -> list[float]:
-    s = line.strip()
-    if not s:
-        return [1.0] + [0.0] * (len(BASE_NAMES) - 1)
-    words = p.WORD.findall(s)
-    n_words = len(words)
-    n_chars = len(s)
-    letters = [c for c in s if c.isalpha()]
-    n_letters = len(letters) or 1
-    upper = sum(c.isupper() for c in letters)
-    title_words = sum(w[0].isupper() for w in words)
-    lower_words = sum(w[0].islower() for w in words)
-    digits = sum(c.isdigit() for c in s)
-    punct = sum(c in _PUNCT for c in s)
-    head = s[:30]
-    return [
-        0.0,
-        math.log1p(n_chars),
-        math.log1p(n_words),
-        (sum(len(w) for w in words) / n_words) if n_words else 0.0,
-        float(bool(p.SENTENCE_END.search(s))),
-        float(s.rstrip(_QUOTES + "”’)").endswith("?")),
-        float(s.endswith(":")),
-        float(min(len(p.SENTENCE_BREAK.findall(s)), 10)),
-        upper / n_letters,
-        title_words / n_words if n_words else 0.0,
-        digits / n_chars,
-        punct / n_chars,
-        float(bool(p.BULLET.match(s))),
-        float(p.match_dateline(s) is not None),
-        float(bool(p.AGENCY_SIGNOFF.match(s))),
-        float(bool(p.AGENCY_CREDIT.search(s))),
-        float(p.is_editor_tag(s)),
-        float(bool(p.BYLINE.match(s))),
-        float(bool(p.RELATED_HEADER.match(s))),
-        float(bool(p.INLINE_RELATED.match(s))),
-        float(bool(p.SUMMARY_HEADER.match(s))),
-        float(len(p.PROMO.findall(s))),
-        float(len(p.LEGAL.findall(s))),
-        float(bool(p.CAPTION.search(s))),
-        float(bool(p.DATE_STAMP.match(s))),
-        float(bool(p.URL.search(s))),
-        float(s[0] in _QUOTES),
-        float(s.count("|")),
-        float(upper == len(letters) and upper >= 3),
-        float(":" in head),
-        lower_words / n_words if n_words else 0.0,
-        float(bool(p.REPORTING_PRESENT.search(s))),
-        float(bool(p.REPORTING_PAST.search(s))),
-    ]
+@lru_cache(maxsize=1 << 16)
+def _char_flags(cp: int) -> int:
+    """The class bits of one character, as `str` methods and `re`'s `\\w` define them."""
+    c = chr(cp)
+    return (
+        ALPHA * c.isalpha()
+        | UPPER * c.isupper()
+        | LOWER * c.islower()
+        | DIGIT * c.isdigit()
+        | PUNCT * (c in _PUNCT)
+        | WORD * (c.isalnum() or c == "_")
+    )
+
+
+_ASCII_FLAGS = np.array([_char_flags(cp) for cp in range(128)], dtype=np.uint8)
+
+
+def _flags_of(cps: np.ndarray) -> np.ndarray:
+    """Class bits of every code point: a table for ASCII, the few other characters one by one."""
+    flags = _ASCII_FLAGS[np.minimum(cps, 127)]
+    other = np.flatnonzero(cps > 127)
+    if other.size:
+        uniq, inverse = np.unique(cps[other], return_inverse=True)
+        flags[other] = np.array([_char_flags(int(cp)) for cp in uniq], dtype=np.uint8)[inverse]
+    return flags
+
+
+@dataclass
+class _Batch:
+    """The non-blank lines of a batch, stripped, as one joined string and per-line offsets."""
+
+    texts: list[str]
+    joined: str
+    starts: np.ndarray  # index in `joined` of each line's first character
+    lengths: np.ndarray
+    _folded: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Batch:
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        starts = np.zeros(len(texts), dtype=np.int64)
+        np.cumsum(lengths[:-1] + len(_SEP), out=starts[1:])
+        return cls(texts, _SEP.join(texts), starts, lengths)
+
+    def folded(self) -> str | None:
+        """The joined text case-folded for IGNORECASE fragments (None if folding moved characters)."""
+        if self._folded is None:
+            folded = _literals.fold(self.joined)
+            self._folded = folded if len(folded) == len(self.joined) else ""
+        return self._folded or None
+
+    def lines_containing(self, fragments: frozenset[str], text: str) -> np.ndarray:
+        """Indices of the lines in which `text` (joined or folded) has one of the fragments."""
+        hits: list[int] = []
+        for frag in fragments:
+            find, step = text.find, len(frag)
+            i = find(frag)
+            while i >= 0:
+                hits.append(i)
+                i = find(frag, i + step)
+        if not hits:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.searchsorted(self.starts, hits, side="right") - 1)
+
+
+def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
+    """Length, word and character-class features of every line, from per-character arrays."""
+    cps = np.frombuffer(batch.joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    flags = _flags_of(cps)
+    starts, n_chars = batch.starts, batch.lengths
+
+    def per_line(mask: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(mask, starts, dtype=np.int64)
+
+    word = (flags & WORD).astype(bool)
+    word_start = word.copy()
+    word_start[1:] &= ~word[:-1]  # the separator is not a word character: no reset needed
+    letters = per_line((flags & ALPHA).astype(bool))
+    upper = per_line((flags & (ALPHA | UPPER)) == (ALPHA | UPPER))
+    n_words = per_line(word_start)
+    word_chars = per_line(word)
+    title_words = per_line(word_start & (flags & UPPER).astype(bool))
+    lower_words = per_line(word_start & (flags & LOWER).astype(bool))
+    digits = per_line((flags & DIGIT).astype(bool))
+    punct = per_line((flags & PUNCT).astype(bool))
+    pipes = per_line(cps == ord("|"))
+    has_words = n_words > 0
+    safe_words = np.where(has_words, n_words, 1)
+    texts = batch.texts
+    return {
+        "log_chars": np.log1p(n_chars.astype(float)),
+        "log_words": np.log1p(n_words.astype(float)),
+        "mean_word_len": np.where(has_words, word_chars / safe_words, 0.0),
+        "ends_question": np.fromiter(
+            (s.rstrip(_QUESTION_TAIL).endswith("?") for s in texts), dtype=bool, count=len(texts)
+        ),
+        "ends_colon": cps[starts + n_chars - 1] == ord(":"),
+        "frac_upper": upper / np.maximum(letters, 1),
+        "frac_titlecase_words": np.where(has_words, title_words / safe_words, 0.0),
+        "frac_digits": digits / n_chars,
+        "frac_punct": punct / n_chars,
+        "starts_quote": np.isin(cps[starts], [ord(q) for q in _QUOTES]),
+        "pipes": pipes.astype(float),
+        "all_caps": (upper == letters) & (upper >= ALL_CAPS_MIN_LETTERS),
+        "colon_in_head": np.fromiter(
+            (":" in s[:HEAD_CHARS] for s in texts), dtype=bool, count=len(texts)
+        ),
+        "frac_lower_words": np.where(has_words, lower_words / safe_words, 0.0),
+    }
+
+
+# --- patterns --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatternFeature:
+    """A base column computed by regular expressions on a stripped line.
+
+    `how`: "match" or "search" (1.0 if the pattern matches), "count" (number of matches,
+    capped at `cap`), or "call" (`func(line)` is true; `gates` must then list patterns one of
+    which matches somewhere in every line for which `func` is true, or be empty).
+    """
+
+    name: str
+    how: str
+    pattern: re.Pattern[str] | None = None
+    cap: int | None = None
+    func: Callable[[str], bool] | None = None
+    gates: tuple[re.Pattern[str], ...] = ()
+
+    def fragments(self) -> tuple[frozenset[str], bool] | None:
+        """Literals one of which every line this feature is non-zero for contains, and
+        whether they are case-folded; None when no such literals are known."""
+        pats = self.gates if self.how == "call" else (self.pattern,)
+        if not pats or any(pt is None for pt in pats):
+            return None
+        found = [_literals.required_fragments(pt) for pt in pats]  # type: ignore[arg-type]
+        folded = {bool(pt.flags & re.IGNORECASE) for pt in pats}  # type: ignore[union-attr]
+        if any(f is None for f in found) or len(folded) != 1:
+            return None
+        frags = frozenset().union(*found)  # type: ignore[arg-type]
+        # A single ASCII character (`.`, `(`, `-`) is in most lines: the pattern is cheaper alone.
+        if any(len(f) == 1 and f.isascii() for f in frags):
+            return None
+        return frags, folded.pop()
+
+    def evaluate(self, lines: Sequence[str]) -> np.ndarray:
+        if self.how == "call":
+            assert self.func is not None
+            return np.fromiter(map(self.func, lines), dtype=bool, count=len(lines))
+        assert self.pattern is not None
+        if self.how == "count":
+            counts = np.fromiter(map(len, map(self.pattern.findall, lines)), dtype=float, count=len(lines))
+            return np.minimum(counts, self.cap) if self.cap is not None else counts
+        run = self.pattern.match if self.how == "match" else self.pattern.search
+        return np.fromiter((m is not None for m in map(run, lines)), dtype=bool, count=len(lines))
+
+
+PATTERN_FEATURES: tuple[PatternFeature, ...] = (
+    PatternFeature("ends_sentence", "search", p.SENTENCE_END),
+    PatternFeature("sentence_breaks", "count", p.SENTENCE_BREAK, cap=MAX_SENTENCE_BREAKS),
+    PatternFeature("starts_bullet", "match", p.BULLET),
+    # `match_dateline` is one of these patterns matching at the start.
+    PatternFeature("dateline_prefix", "call", func=lambda s: p.match_dateline(s) is not None,
+                   gates=tuple(getattr(p, "_DATELINES", ()))),
+    PatternFeature("agency_signoff", "match", p.AGENCY_SIGNOFF),
+    PatternFeature("agency_credit", "search", p.AGENCY_CREDIT),
+    # `is_editor_tag` needs EDITOR_TAG to match.
+    PatternFeature("editor_tag", "call", func=p.is_editor_tag, gates=(p.EDITOR_TAG,)),
+    PatternFeature("byline", "match", p.BYLINE),
+    PatternFeature("related_header", "match", p.RELATED_HEADER),
+    PatternFeature("inline_related", "match", p.INLINE_RELATED),
+    PatternFeature("summary_header", "match", p.SUMMARY_HEADER),
+    PatternFeature("promo", "count", p.PROMO),
+    PatternFeature("legal", "count", p.LEGAL),
+    PatternFeature("caption", "search", p.CAPTION),
+    PatternFeature("date_stamp", "match", p.DATE_STAMP),
+    PatternFeature("url", "search", p.URL),
+    PatternFeature("reporting_present", "search", p.REPORTING_PRESENT),
+    PatternFeature("reporting_past", "search", p.REPORTING_PAST),
+)
+#: Each pattern feature's prefilter, worked out once from the compiled patterns.
+_PREFILTERS = {feat.name: feat.fragments() for feat in PATTERN_FEATURES}
+
+
+def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
+    """Every pattern feature, run on the lines that can match (all lines without a prefilter)."""
+    out: dict[str, np.ndarray] = {}
+    n = len(batch.texts)
+    for feat in PATTERN_FEATURES:
+        pre = _PREFILTERS[feat.name]
+        text = None if pre is None else (batch.folded() if pre[1] else batch.joined)
+        if pre is None or text is None:
+            out[feat.name] = feat.evaluate(batch.texts).astype(float)
+            continue
+        rows = batch.lines_containing(pre[0], text)
+        col = np.zeros(n)
+        if rows.size:
+            col[rows] = feat.evaluate([batch.texts[i] for i in rows])
+        out[feat.name] = col
+    return out
+
+
+def _base_matrix(lines: list[str]) -> np.ndarray:
+    """Base features of every line of a batch; blank lines are `blank` and zeros."""
+    base = np.zeros((len(lines), len(BASE_NAMES)))
+    stripped = [line.strip() for line in lines]
+    rows = np.flatnonzero(np.fromiter(map(bool, stripped), dtype=bool, count=len(stripped)))
+    base[:, _B["blank"]] = 1.0
+    base[rows, _B["blank"]] = 0.0
+    if not rows.size:
+        return base
+    batch = _Batch.of([stripped[i] for i in rows])
+    columns = {**_shape_columns(batch), **_pattern_columns(batch)}
+    missing = set(BASE_NAMES) - {"blank"} - set(columns)
+    if missing:
+        raise AssertionError(f"base features without a computation: {sorted(missing)}")
+    for name, values in columns.items():
+        base[rows, _B[name]] = values
+    return base
+
+
+# --- context ---------------------------------------------------------------------------------
 
 
 def _shift(a: np.ndarray, off: int) -> np.ndarray:
@@ -181,46 +380,89 @@ def _shift(a: np.ndarray, off: int) -> np.ndarray:
     return out
 
 
-def _since(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: rows since the last flagged row above (exclusive), and whether one exists."""
-    n = flags.shape[0]
-    idx = np.where(flags > 0, np.arange(n), -1)
-    last = np.maximum.accumulate(idx)
-    last_above = np.concatenate(([-1], last[:-1]))
-    seen = last_above >= 0
-    dist = np.where(seen, np.arange(n) - last_above, 0)
-    return np.log1p(dist), seen.astype(float)
+@dataclass
+class _Segments:
+    """Rows of several documents stacked: each row's document, index within it, and length."""
+
+    starts: np.ndarray  # first row of each (non-empty) segment
+    sizes: np.ndarray
+    seg: np.ndarray  # segment of each row
+    idx: np.ndarray  # index of each row within its segment
+
+    @classmethod
+    def of(cls, sizes: np.ndarray) -> _Segments:
+        sizes = sizes[sizes > 0]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1])).astype(np.int64)
+        seg = np.repeat(np.arange(sizes.size), sizes)
+        idx = np.arange(seg.size) - starts[seg]
+        return cls(starts, sizes, seg, idx)
+
+    def shift(self, a: np.ndarray, off: int) -> np.ndarray:
+        """`_shift` within each segment: rows past a segment's ends are zeros."""
+        out = _shift(a, off)
+        target = self.idx + off
+        outside = (target < 0) | (target >= self.sizes[self.seg])
+        out[outside] = 0
+        return out
+
+    def cumsum_before_after(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: sum of `x` over the rows above it and below it in its segment."""
+        cum = np.cumsum(x)
+        total = cum[self.starts + self.sizes - 1]
+        base = np.concatenate(([0.0], cum))[self.starts]
+        inclusive = cum - base[self.seg]
+        return inclusive - x, total[self.seg] - base[self.seg] - inclusive
+
+    def since(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: rows since the last flagged row above it in its segment, and whether one is."""
+        pos = np.arange(flags.shape[0])
+        last = np.maximum.accumulate(np.where(flags > 0, pos, -1))
+        last_above = np.concatenate(([-1], last[:-1]))
+        seen = last_above >= self.starts[self.seg]
+        dist = np.where(seen, pos - last_above, 0)
+        return np.log1p(dist), seen.astype(float)
+
+    def run_lengths(self, flags: np.ndarray) -> np.ndarray:
+        """Per row: length of the run of consecutive flagged rows it belongs to (0 if none)."""
+        flag = flags.astype(bool)
+        begins = flag & ((self.idx == 0) | ~np.concatenate(([False], flag[:-1])))
+        run = np.cumsum(begins) - 1
+        lengths = np.bincount(run[flag], minlength=max(int(run.max()) + 1, 0) if run.size else 0)
+        out = np.zeros(flags.shape[0])
+        out[flag] = lengths[run[flag]]
+        return out
+
+    def median(self, x: np.ndarray) -> np.ndarray:
+        """Per segment: `np.median` of its rows."""
+        order = np.lexsort((x, self.seg))
+        s = x[order]
+        lo = self.starts + (self.sizes - 1) // 2
+        hi = self.starts + self.sizes // 2
+        return np.where(lo == hi, s[lo], (s[lo] + s[hi]) / 2)
+
+    def mean(self, x: np.ndarray) -> np.ndarray:
+        """Per segment: `np.mean` of its rows along axis 0.
+
+        One call per segment: `np.add.reduceat` sums in another order than `np.mean`
+        (pairwise along a 1-d array, row by row down a 2-d one), and the last bit differs.
+        """
+        return np.array([x[s : s + n].mean(axis=0) for s, n in zip(self.starts, self.sizes, strict=True)])
 
 
-def _run_lengths(flags: np.ndarray) -> np.ndarray:
-    """Per row: length of the run of consecutive flagged rows it belongs to (0 if unflagged)."""
-    n = flags.shape[0]
-    out = np.zeros(n)
-    i = 0
-    while i < n:
-        if flags[i]:
-            j = i
-            while j < n and flags[j]:
-                j += 1
-            out[i:j] = j - i
-            i = j
-        else:
-            i += 1
-    return out
-
-
-def _context(base: np.ndarray, blank_before: np.ndarray, blank_after: np.ndarray) -> np.ndarray:
-    """Position, neighbour and region features over the non-blank lines of one document."""
-    m = base.shape[0]
+def _context(
+    base: np.ndarray, segs: _Segments, blank_before: np.ndarray, blank_after: np.ndarray
+) -> np.ndarray:
+    """Position, neighbour and region features over the non-blank lines of each document."""
     col = {name: base[:, _B[name]] for name in BASE_NAMES}
     neigh = base[:, [_B[name] for name in NEIGHBOUR_NAMES]]
-    parts = [_shift(neigh, off) for off in NEIGHBOUR_OFFSETS]
+    parts = [segs.shift(neigh, off) for off in NEIGHBOUR_OFFSETS]
 
-    idx = np.arange(m, dtype=float)
-    from_end = m - 1 - idx
+    m = segs.sizes[segs.seg]
+    idx = segs.idx.astype(float)
+    from_end = (m - 1) - idx
     position = np.column_stack(
         [
-            idx / max(m - 1, 1),
+            idx / np.maximum(m - 1, 1),
             np.log1p(idx),
             np.log1p(from_end),
             idx == 0,
@@ -235,19 +477,12 @@ def _context(base: np.ndarray, blank_before: np.ndarray, blank_after: np.ndarray
     long_line = (words >= LONG_LINE_WORDS).astype(float)
     headline_like = ((sentence == 0) & (words >= 2) & (words <= HEADLINE_MAX_WORDS)).astype(float)
 
-    since_rel, rel_above = _since(col["related_header"])
-    since_sum, sum_above = _since(col["summary_header"])
-    dateline = col["dateline_prefix"]
-    cum_dateline = np.cumsum(dateline)
-    dateline_above = np.concatenate(([0.0], cum_dateline[:-1])) > 0
-    dateline_below = (cum_dateline[-1] - cum_dateline) > 0
-
-    cum_sent = np.cumsum(sentence)
-    sent_before = np.concatenate(([0.0], cum_sent[:-1]))
-    sent_after = cum_sent[-1] - cum_sent
-    cum_long = np.cumsum(long_line)
-    long_before = np.concatenate(([0.0], cum_long[:-1]))
-    long_after = cum_long[-1] - cum_long
+    since_rel, rel_above = segs.since(col["related_header"])
+    since_sum, sum_above = segs.since(col["summary_header"])
+    date_before, date_after = segs.cumsum_before_after(col["dateline_prefix"])
+    sent_before, sent_after = segs.cumsum_before_after(sentence)
+    long_before, long_after = segs.cumsum_before_after(long_line)
+    log_chars = np.ascontiguousarray(col["log_chars"])
 
     context = np.column_stack(
         [
@@ -255,48 +490,54 @@ def _context(base: np.ndarray, blank_before: np.ndarray, blank_after: np.ndarray
             rel_above,
             since_sum,
             sum_above,
-            dateline_below,
-            dateline_above,
+            date_after > 0,
+            date_before > 0,
             sent_after / np.maximum(from_end, 1),
             sent_before / np.maximum(idx, 1),
             np.log1p(long_after),
             np.log1p(long_before),
-            np.log1p(_run_lengths(headline_like)),
+            np.log1p(segs.run_lengths(headline_like)),
             # Length against the document's typical line: a standfirst is short beside its body.
-            col["log_chars"] - np.median(col["log_chars"]),
+            log_chars - segs.median(log_chars)[segs.seg],
         ]
     ).astype(float)
-    doc = np.tile(
-        [math.log1p(m), sentence.mean(), col["log_chars"].mean(), col["starts_bullet"].mean()],
-        (m, 1),
-    )
+    doc = np.column_stack(
+        [
+            np.log1p(segs.sizes.astype(float)),
+            segs.mean(np.ascontiguousarray(sentence)),
+            segs.mean(log_chars),
+            segs.mean(np.ascontiguousarray(col["starts_bullet"])),
+        ]
+    )[segs.seg]
     return np.hstack(parts + [position, context, doc])
+
+
+def batch_features(docs: list[list[str]]) -> np.ndarray:
+    """Stacked feature matrices of many documents, computed together: one row per line."""
+    lines = [line for doc in docs for line in doc]
+    out = np.zeros((len(lines), len(FEATURE_NAMES)))
+    if not lines:
+        return out
+    base = _base_matrix(lines)
+    out[:, : len(BASE_NAMES)] = base
+    is_blank = base[:, _B["blank"]] > 0
+    doc_of = np.repeat(np.arange(len(docs)), [len(doc) for doc in docs])
+    nonblank = np.flatnonzero(~is_blank)
+    if nonblank.size:
+        first = np.concatenate(([True], doc_of[1:] != doc_of[:-1]))
+        last = np.concatenate((doc_of[1:] != doc_of[:-1], [True]))
+        blank_before = np.concatenate(([False], is_blank[:-1])) & ~first
+        blank_after = np.concatenate((is_blank[1:], [False])) & ~last
+        segs = _Segments.of(np.bincount(doc_of[nonblank], minlength=len(docs)))
+        out[nonblank, len(BASE_NAMES):] = _context(
+            base[nonblank], segs, blank_before[nonblank].astype(float), blank_after[nonblank].astype(float)
+        )
+    return out
 
 
 def document_features(lines: list[str]) -> np.ndarray:
     """Feature matrix (one row per input line, blank lines included) for one document."""
-    n_features = len(FEATURE_NAMES)
-    if not lines:
-        return np.zeros((0, n_features))
-    base = np.array([_base_row(line) for line in lines], dtype=float)
-    out = np.zeros((len(lines), n_features))
-    out[:, : len(BASE_NAMES)] = base
-    nonblank = np.flatnonzero(base[:, _B["blank"]] == 0)
-    if nonblank.size:
-        is_blank = base[:, _B["blank"]] > 0
-        padded = np.concatenate(([False], is_blank, [False]))
-        blank_before = padded[nonblank].astype(float)
-        blank_after = padded[nonblank + 2].astype(float)
-        out[nonblank, len(BASE_NAMES):] = _context(base[nonblank], blank_before, blank_after)
-    return out
-
-
-def batch_features(docs: list[list[str]]) -> np.ndarray:
-    """Stacked feature matrices of many documents: the model is called once per batch."""
-    mats = [document_features(lines) for lines in docs]
-    if not mats:
-        return np.zeros((0, len(FEATURE_NAMES)))
-    return np.vstack(mats)
+    return batch_features([lines])
 
 
 def doc_offsets(docs: list[list[str]]) -> np.ndarray:
@@ -313,6 +554,7 @@ SECOND_PASS_OFFSETS: tuple[int, ...] = (-3, -2, -1, 0, 1, 2, 3)
 #: shape, so that it smooths the first pass's judgements by context instead of re-deciding
 #: from the same features (which overfits the out-of-fold probabilities it is trained on).
 SECOND_PASS_KEEP: tuple[str, ...] = ("blank",) + POSITION_NAMES + CONTEXT_NAMES + DOC_NAMES
+_KEEP_COLUMNS = [FEATURE_NAMES.index(name) for name in SECOND_PASS_KEEP]
 
 
 def second_pass_features(
@@ -326,14 +568,13 @@ def second_pass_features(
     """
     n_classes = proba.shape[1]
     extra = np.zeros((X.shape[0], n_classes * (len(SECOND_PASS_OFFSETS) + 1)))
-    blank_col = BASE_NAMES.index("blank")
-    for start, end in zip(offsets[:-1], offsets[1:], strict=True):
-        rows = start + np.flatnonzero(X[start:end, blank_col] == 0)
-        if rows.size == 0:
-            continue
+    rows = np.flatnonzero(X[:, _B["blank"]] == 0)
+    if rows.size:
+        sizes = np.diff(offsets)
+        doc_of = np.repeat(np.arange(sizes.size), sizes)
+        segs = _Segments.of(np.bincount(doc_of[rows], minlength=sizes.size))
         doc_proba = proba[rows]
-        parts = [_shift(doc_proba, off) for off in SECOND_PASS_OFFSETS]
-        parts.append(np.tile(doc_proba.mean(axis=0), (rows.size, 1)))
+        parts = [segs.shift(doc_proba, off) for off in SECOND_PASS_OFFSETS]
+        parts.append(segs.mean(doc_proba)[segs.seg])
         extra[rows] = np.hstack(parts)
-    keep = [FEATURE_NAMES.index(name) for name in SECOND_PASS_KEEP]
-    return np.hstack([X[:, keep], extra])
+    return np.hstack([X[:, _KEEP_COLUMNS], extra])

@@ -1,13 +1,19 @@
 """The line model shipped in the package: checked, loaded once, asked once per batch.
 
-`joblib.load` runs code, so only the files in `cleaner/models/` are loaded, and only after
-their bytes match the SHA-256 pinned in `cleaner/models/SHA256SUMS`.
+Two files can hold it. `line_model.npz` holds the fitted trees as plain arrays
+(`cleaner/_trees.py`): `np.load(allow_pickle=False)` reads it, no code runs and scikit-learn
+is not imported, so a process starts cleaning in a fraction of a second. `line_model.joblib`
+is the fitted scikit-learn bundle that training writes; `joblib.load` runs code, so it is
+loaded only if no pinned `.npz` is shipped. Either file is read only after its bytes match
+the SHA-256 pinned in `cleaner/models/SHA256SUMS`. Both give the same probabilities, to the
+last bit: `_trees` walks the trees and sums the leaves as scikit-learn does.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +22,14 @@ from typing import Any
 import numpy as np
 
 from cleaner import features
+from cleaner._trees import Forest
 
 MODEL_DIR = Path(__file__).parent / "models"
 LINE_MODEL_FILE = "line_model.joblib"
+#: The same model as plain arrays (`python -m cleaner._trees` writes it from the joblib file).
+LINE_MODEL_ARRAYS = "line_model.npz"
 CHECKSUMS_FILE = "SHA256SUMS"
+_PASSES = ("first", "second")
 
 _lock = threading.Lock()
 _cache: dict[str, LineModel] = {}
@@ -44,8 +54,8 @@ def read_checksums(model_dir: Path = MODEL_DIR) -> dict[str, str]:
     return pins
 
 
-def load_verified(name: str, model_dir: Path = MODEL_DIR) -> Any:
-    """Unpickle a bundled model file, but only if its SHA-256 is the pinned one."""
+def read_verified(name: str, model_dir: Path = MODEL_DIR) -> bytes:
+    """The bytes of a bundled model file, but only if their SHA-256 is the pinned one."""
     if Path(name).name != name:
         raise ModelIntegrityError(f"model files are named, not given as paths: {name!r}")
     path = model_dir / name
@@ -62,6 +72,12 @@ def load_verified(name: str, model_dir: Path = MODEL_DIR) -> Any:
             f"model file {path} does not match its pinned SHA-256 "
             f"(expected {pinned}, found {digest}); refusing to load it"
         )
+    return data
+
+
+def load_verified(name: str, model_dir: Path = MODEL_DIR) -> Any:
+    """Unpickle a bundled model file, but only if its SHA-256 is the pinned one."""
+    data = read_verified(name, model_dir)
     import joblib
 
     # Load the bytes that were checked, not the file again: it could change in between.
@@ -73,41 +89,90 @@ class LineModel:
     """Two passes of a classifier: lines alone, then lines with their neighbours' judgements."""
 
     labels: np.ndarray
-    first: Any
-    second: Any
+    first: Forest
+    second: Forest
     feature_names: tuple[str, ...]
     meta: dict[str, Any]
 
-    @classmethod
-    def from_bundle(cls, bundle: dict[str, Any]) -> LineModel:
-        if tuple(bundle["feature_names"]) != features.FEATURE_NAMES:
+    def __post_init__(self) -> None:
+        if tuple(self.feature_names) != features.FEATURE_NAMES:
             raise ModelIntegrityError(
                 "the bundled line model was trained on other features than this code computes; "
                 "retrain it with `make train`"
             )
+        for forest in (self.first, self.second):
+            if forest.n_classes != self.labels.size:
+                raise ModelIntegrityError("the line model's trees and labels disagree")
+
+    @classmethod
+    def from_bundle(cls, bundle: dict[str, Any]) -> LineModel:
+        """From the scikit-learn bundle training writes (its trees converted to arrays)."""
         return cls(
             labels=np.asarray(bundle["labels"]),
-            first=bundle["first"],
-            second=bundle["second"],
+            first=Forest.from_estimator(bundle["first"]),
+            second=Forest.from_estimator(bundle["second"]),
             feature_names=tuple(bundle["feature_names"]),
             meta=dict(bundle.get("meta", {})),
         )
 
+    def to_arrays(self) -> bytes:
+        """The `.npz` bytes of this model: every array numeric or text, nothing pickled."""
+        arrays: dict[str, np.ndarray] = {}
+        for name in _PASSES:
+            arrays.update(getattr(self, name).to_arrays(f"{name}_"))
+        buf = io.BytesIO()
+        np.savez_compressed(
+            buf,
+            labels=np.array([str(x) for x in self.labels]),
+            feature_names=np.array(self.feature_names),
+            meta_json=np.frombuffer(json.dumps(self.meta, sort_keys=True).encode("utf-8"), dtype=np.uint8),
+            **arrays,
+        )
+        return buf.getvalue()
+
+    @classmethod
+    def from_arrays(cls, data: bytes) -> LineModel:
+        """From `.npz` bytes; `allow_pickle=False`, so reading them runs no code."""
+        try:
+            with np.load(io.BytesIO(data), allow_pickle=False) as z:
+                arrays = {key: z[key] for key in z.files}
+            forests = {name: Forest.from_arrays(arrays, f"{name}_") for name in _PASSES}
+            meta = json.loads(bytes(arrays["meta_json"]).decode("utf-8"))
+            labels = np.array([str(x) for x in arrays["labels"]])
+            names = tuple(str(x) for x in arrays["feature_names"])
+        except (KeyError, ValueError, OSError) as exc:
+            raise ModelIntegrityError(f"the line model arrays cannot be read: {exc}") from exc
+        return cls(labels=labels, first=forests["first"], second=forests["second"],
+                   feature_names=names, meta=meta)
+
     def predict(self, X: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Label and probability per row; blank lines are `blank` without asking the model."""
+        """Label and probability per row; blank lines are `blank` without asking the model.
+
+        Only the non-blank rows go through the trees: a row's prediction does not depend on
+        the others, and the second pass reads the first pass's only at non-blank rows.
+        """
         n = X.shape[0]
         labels = np.full(n, "blank", dtype=object)
         scores = np.ones(n)
-        if n == 0:
+        rows = np.flatnonzero(X[:, features.BASE_NAMES.index("blank")] == 0)
+        if rows.size == 0:
             return labels, scores
-        proba1 = self.first.predict_proba(X)
+        proba1 = np.zeros((n, self.labels.size))
+        proba1[rows] = self.first.predict_proba(X[rows])
         X2 = features.second_pass_features(X, proba1, offsets)
-        proba = self.second.predict_proba(X2)
+        proba = self.second.predict_proba(X2[rows])
         best = proba.argmax(axis=1)
-        blank = X[:, features.BASE_NAMES.index("blank")] > 0
-        labels[~blank] = self.labels[best[~blank]]
-        scores[~blank] = proba[~blank, best[~blank]]
+        labels[rows] = self.labels[best]
+        scores[rows] = proba[np.arange(rows.size), best]
         return labels, scores
+
+
+def _load(model_dir: Path | None = None) -> LineModel:
+    """The arrays if they are shipped and pinned, else the scikit-learn bundle."""
+    model_dir = MODEL_DIR if model_dir is None else model_dir
+    if LINE_MODEL_ARRAYS in read_checksums(model_dir):
+        return LineModel.from_arrays(read_verified(LINE_MODEL_ARRAYS, model_dir))
+    return LineModel.from_bundle(load_verified(LINE_MODEL_FILE, model_dir))
 
 
 def line_model() -> LineModel:
@@ -115,6 +180,6 @@ def line_model() -> LineModel:
     with _lock:
         model = _cache.get(LINE_MODEL_FILE)
         if model is None:
-            model = LineModel.from_bundle(load_verified(LINE_MODEL_FILE))
+            model = _load()
             _cache[LINE_MODEL_FILE] = model
         return model

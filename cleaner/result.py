@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Every label a line can carry. `body` is kept; everything else is removed and, where it
@@ -29,15 +29,27 @@ LABELS: tuple[str, ...] = (
 
 @dataclass
 class Dateline:
-    """The place/date/agency stamp a wire story opens with; `raw` is the text as written."""
+    """The place/date/agency stamp a wire story opens with; `raw` is the text as written.
+
+    `date` is as written (`Sept 28`); `date_iso` (`2017-09-28`) is set only when the year is
+    known, from the dateline or the reference date (see cleaner/metadata.py).
+    """
 
     location: str | None = None
     date: str | None = None
     agency: str | None = None
     raw: str = ""
+    # Last, so that positional construction of the four fields above keeps its meaning.
+    date_iso: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {
+            "location": self.location,
+            "date": self.date,
+            "date_iso": self.date_iso,
+            "agency": self.agency,
+            "raw": self.raw,
+        }
 
 
 @dataclass
@@ -63,7 +75,14 @@ class Result:
     editor_tags: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    #: The title's clickbait probability (cleaner/clickbait.py), None without a title.
+    clickbait: float | None = None
+    #: The clickbait probability of each `related` headline, in the same order.
+    related_clickbait: list[float] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
+    #: What an HTML page declares about itself (url, date, sitename, language, author); empty
+    #: for text input.
+    page: dict[str, str] = field(default_factory=dict)
     error: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -77,8 +96,12 @@ class Result:
             "editor_tags": list(self.editor_tags),
             "summary": list(self.summary),
             "related": list(self.related),
+            "clickbait": None if self.clickbait is None else round(self.clickbait, 4),
+            "related_clickbait": [round(score, 4) for score in self.related_clickbait],
             "lines": [line.to_dict() for line in self.lines],
         }
+        if self.page:
+            out["page"] = dict(self.page)
         if self.error is not None:
             out["error"] = dict(self.error)
         return out

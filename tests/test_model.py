@@ -1,6 +1,8 @@
 """The bundled model is loaded only when its bytes match the pinned SHA-256."""
 
+import ast
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -23,13 +25,15 @@ def test_a_modified_copy_is_refused_naming_the_file(tmp_path):
         model.load_verified(model.LINE_MODEL_FILE, tmp_path)
 
 
-def test_a_truncated_copy_is_refused(tmp_path):
+def test_a_truncated_copy_is_refused_naming_the_file_not_with_a_pickle_error(tmp_path):
     for name in (model.LINE_MODEL_FILE, model.CHECKSUMS_FILE):
         shutil.copy(model.MODEL_DIR / name, tmp_path / name)
     path = tmp_path / model.LINE_MODEL_FILE
     path.write_bytes(path.read_bytes()[:1000])
-    with pytest.raises(model.ModelIntegrityError, match="does not match its pinned SHA-256"):
+    with pytest.raises(model.ModelIntegrityError, match="does not match its pinned SHA-256") as info:
         model.load_verified(model.LINE_MODEL_FILE, tmp_path)
+    assert str(path) in str(info.value)
+    assert info.value.__cause__ is None  # refused before unpickling, not after a failed attempt
 
 
 def test_a_path_is_not_accepted_as_a_model_name(tmp_path):
@@ -39,3 +43,35 @@ def test_a_path_is_not_accepted_as_a_model_name(tmp_path):
 
 def test_model_is_loaded_once_per_process():
     assert model.line_model() is model.line_model()
+
+
+#: Calls that run code from the bytes they read, unless told not to.
+_UNPICKLERS = {("joblib", "load"), ("pickle", "load"), ("pickle", "loads"), ("cloudpickle", "load"),
+               ("dill", "load"), ("torch", "load")}
+_NUMPY_LOADS = {("np", "load"), ("numpy", "load")}
+
+
+def _loader_calls(tree: ast.AST) -> list[tuple[str, str, ast.Call]]:
+    calls = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Name):
+                calls.append((owner.id, node.func.attr, node))
+    return calls
+
+
+def test_no_code_path_unpickles_a_file_but_the_checked_loader():
+    """Only `model.load_verified` unpickles, after the SHA-256 check, from a name in
+    cleaner/models/; every other model file is read with numpy's pickle refused."""
+    package = Path(model.__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for owner, attr, call in _loader_calls(tree):
+            where = f"{source.name}:{call.lineno}"
+            if (owner, attr) in _UNPICKLERS:
+                assert (source.name, owner, attr) == ("model.py", "joblib", "load"), where
+            if (owner, attr) in _NUMPY_LOADS:
+                refuses = [k for k in call.keywords if k.arg == "allow_pickle"]
+                assert refuses and isinstance(refuses[0].value, ast.Constant), where
+                assert refuses[0].value.value is False, where

@@ -1,6 +1,8 @@
 """All training sources as labelled documents, and their feature matrices.
 
 Sources: L3S-GN1 pages (human block labels, as whole-page text and as extractor output),
+trafilatura's evaluation pages of 2019-2023 (lines labelled from must/must-not snippets, as
+whole-page text and extractor output, each made by more than one tool; training/modern.py),
 hand-annotated scraped articles (training/annotations), and wire stories built from real
 Reuters stories and real headlines (training/wire.py). DATA.md describes each.
 """
@@ -17,7 +19,16 @@ from cleaner import features
 from training.docs import LabelledDoc
 
 CACHE_DIR = Path(__file__).parent / ".cache"
+#: What the shipped line model is trained on. The modern pages and cleaned texts are read by
+#: the evaluation (held-out sites only) and are next to join training (see DATA.md).
 SOURCES = ("l3s", "annotations", "wire")
+#: Every source the evaluation scores, on test-split sites.
+EVAL_SOURCES = ("l3s", "modern", "annotations", "cleaned")
+#: Sources whose documents are labelled line by line throughout: their clean text (what
+#: `clean()` returns for them under perfect labels) is exact, so it can be a document too.
+FULLY_LABELLED = ("annotations", "wire")
+#: Extractor output whose body lines are labelled well enough to make clean text of (L3S).
+CLEANED_SHAPES = ("article", "extract")
 
 
 def load_docs(sources: Iterable[str] = SOURCES) -> list[LabelledDoc]:
@@ -27,6 +38,10 @@ def load_docs(sources: Iterable[str] = SOURCES) -> list[LabelledDoc]:
             from training.l3s import load_l3s
 
             docs.extend(load_l3s(cache_dir=CACHE_DIR))
+        elif source == "modern":
+            from training.modern import load_modern
+
+            docs.extend(load_modern(cache_dir=CACHE_DIR))
         elif source == "annotations":
             from training.annotations import load_annotations
 
@@ -35,9 +50,38 @@ def load_docs(sources: Iterable[str] = SOURCES) -> list[LabelledDoc]:
             from training.wire import build_wire_docs
 
             docs.extend(build_wire_docs())
+        elif source == "cleaned":
+            docs.extend(cleaned_docs(load_docs(FULLY_LABELLED + ("l3s",))))
         else:
             raise ValueError(f"unknown source {source!r}")
     return docs
+
+
+def cleaned_docs(docs: list[LabelledDoc]) -> list[LabelledDoc]:
+    """Each document's clean text as a document of its own, every line body.
+
+    Pipelines also feed text that is already clean (or clean it twice); a cleaner must then
+    keep every line. Without such documents the model learns that the first line of any
+    input is a headline or a standfirst. The clean text is made by the cleaner's own
+    assembly under the human labels, so a stripped dateline comes off as it would at run
+    time. Unlabelled lines are left out of it.
+    """
+    from cleaner.assemble import assemble
+
+    out = []
+    for doc in docs:
+        if doc.shape not in CLEANED_SHAPES:
+            continue
+        labels = [label or "other" for label in doc.labels]
+        lines = [line for line in assemble(doc.lines, labels, [1.0] * len(labels)).text.split("\n") if line]
+        if len(lines) < 2:
+            continue
+        out.append(LabelledDoc(
+            doc_id=f"cleaned:{doc.doc_id}", site=doc.site, url=doc.url, shape="clean",
+            lines=lines, labels=["body"] * len(lines), source=f"cleaned {doc.source}",
+            split=doc.split, group=doc.group,
+        ))
+    return out
 
 
 @dataclass

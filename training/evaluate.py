@@ -6,6 +6,12 @@ Only documents of test-split sites are scored (training/docs.py: the split is by
 no figure comes from a site the model was trained on. Line figures count non-blank lines
 that carry a human label; text figures (L3S) compare the kept text with the human full text
 as sets of 4-token shingles, per document, averaged (the ScrapingHub benchmark's metric).
+Snippet figures (modern pages) are trafilatura's own evaluation: of the `with` snippets
+present in the input, the share the output keeps; of the `without` snippets present, the
+share it removes. "Kept" is the body, and separately the body with the title and
+standfirst (which a Result hands back as metadata, not as text). The `cleaned` groups are
+clean texts (training/dataset.py: cleaned_docs) fed back in: their body recall is how
+often cleaning a clean text again loses a line.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import numpy as np
 
 from cleaner import features
 from cleaner.model import line_model
-from training.dataset import load_docs
+from training.dataset import EVAL_SOURCES, load_docs
 from training.docs import LabelledDoc
 
 REPORT_DIR = Path(__file__).resolve().parent.parent / "reports"
@@ -117,7 +123,20 @@ PREDICTORS: dict[str, Predictor] = {
 }
 
 
-def evaluate(sources: tuple[str, ...] = ("l3s", "annotations")) -> dict:
+#: Labels whose lines a Result hands back as article text or as the article's own metadata.
+ARTICLE_LABELS = frozenset({"body", "title", "standfirst"})
+
+
+def _snippets(group: list[LabelledDoc], pred: list[list[str]]) -> dict:
+    from training.modern import snippet_scores
+
+    return {
+        "body": snippet_scores(group, [[label == "body" for label in p] for p in pred]),
+        "article": snippet_scores(group, [[label in ARTICLE_LABELS for label in p] for p in pred]),
+    }
+
+
+def evaluate(sources: tuple[str, ...] = EVAL_SOURCES) -> dict:
     started = time.time()
     docs = [d for d in load_docs(sources) if d.split == "test"]
     groups: dict[str, list[LabelledDoc]] = defaultdict(list)
@@ -137,6 +156,8 @@ def evaluate(sources: tuple[str, ...] = ("l3s", "annotations")) -> dict:
             system = {"body": scores.get("body"), "labels": scores}
             if any(d.doc_id in gold_text for d in group):
                 system["text"] = text_scores(group, pred, gold_text)
+            if group[0].source == "modern":
+                system["snippets"] = _snippets(group, pred)
             entry["systems"][name] = system
         report["groups"][key] = entry
     report["seconds"] = round(time.time() - started, 1)
@@ -155,6 +176,20 @@ def to_markdown(report: dict) -> str:
             t = system.get("text")
             text = f"{t['precision']:.3f} | {t['recall']:.3f} | {t['f1']:.3f}" if t else "- | - | -"
             out.append(f"| {name} | {b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f} | {text} |")
+        if "snippets" in entry["systems"]["cleaner"]:
+            out += ["", "Snippets (trafilatura's evaluation): `with` kept / `without` removed, "
+                    "of those present in the input; per tool for the cleaner.", "",
+                    "| system | kept as | with kept | without removed | with present | without present |",
+                    "|---|---|---|---|---|---|"]
+            rows = [(name, kept_as, sc["all"])
+                    for name, system in entry["systems"].items()
+                    for kept_as, sc in system["snippets"].items()]
+            rows += [(f"cleaner, {tool}", "body", a)
+                     for tool, a in entry["systems"]["cleaner"]["snippets"]["body"]["by_tool"].items()]
+            for name, kept_as, a in rows:
+                kept, removed = a["with_kept_share"], a["without_removed_share"]
+                out.append(f"| {name} | {kept_as} | {kept:.3f} | {removed:.3f}"
+                           f" | {a['with_present']} | {a['without_present']} |")
         out += ["", "Per label (cleaner):", "", "| label | P | R | F1 | support |", "|---|---|---|---|---|"]
         for label, s in entry["systems"]["cleaner"]["labels"].items():
             out.append(

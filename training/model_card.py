@@ -24,6 +24,14 @@ def render(meta: dict, report: dict, checksums: str) -> str:
             name = group.replace("|", ", ")
             rows.append(f"| {name} | {entry['documents']} / {entry['sites']} | {system} | "
                         f"{b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f} | {text_f1} |")
+    snippet_rows = []
+    for group, entry in report["groups"].items():
+        for system in ("cleaner", "keep-all", "c4-rule"):
+            sn = entry["systems"][system].get("snippets")
+            if sn:
+                a = sn["body"]["all"]
+                snippet_rows.append(f"| {group.replace('|', ', ')} | {system} | {a['with_kept_share']:.3f} | "
+                                    f"{a['without_removed_share']:.3f} |")
     sources = "\n".join(f"- {k}: {v} documents" for k, v in meta["documents_by_source"].items())
     labels = ", ".join(f"{k} {v}" for k, v in meta["label_counts"].items())
     return f"""# Line model card
@@ -60,7 +68,14 @@ per document, averaged). From `reports/eval.md` (`make eval`, {report['seconds']
 
 | data | docs / sites | system | body P | body R | body F1 | text F1 |
 |---|---|---|---|---|---|---|
-""" + "\n".join(rows) + "\n"
+""" + "\n".join(rows) + """
+
+On trafilatura's evaluation pages (2019-2023): of the `with` snippets present in the input,
+the share the body keeps; of the `without` snippets present, the share it removes.
+
+| data | system | with kept | without removed |
+|---|---|---|---|
+""" + "\n".join(snippet_rows) + "\n"
 
 
 def main() -> None:

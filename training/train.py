@@ -24,7 +24,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
 from cleaner import features
-from cleaner.model import CHECKSUMS_FILE, LINE_MODEL_FILE, MODEL_DIR
+from cleaner.model import CHECKSUMS_FILE, LINE_MODEL_ARRAYS, LINE_MODEL_FILE, MODEL_DIR, LineModel
 from training.dataset import SOURCES, Matrix, build_matrix, load_docs
 from training.docs import LabelledDoc
 
@@ -120,7 +120,13 @@ def train(sources: tuple[str, ...] = SOURCES, out_dir: Path = MODEL_DIR) -> dict
     path = out_dir / LINE_MODEL_FILE
     joblib.dump(bundle, path, compress=3)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    (out_dir / CHECKSUMS_FILE).write_text(f"{digest}  {LINE_MODEL_FILE}\n", encoding="ascii")
+    # The same trees as plain arrays: what the package loads (no unpickling, no scikit-learn).
+    arrays = LineModel.from_bundle(bundle).to_arrays()
+    (out_dir / LINE_MODEL_ARRAYS).write_bytes(arrays)
+    (out_dir / CHECKSUMS_FILE).write_text(
+        f"{digest}  {LINE_MODEL_FILE}\n{hashlib.sha256(arrays).hexdigest()}  {LINE_MODEL_ARRAYS}\n",
+        encoding="ascii",
+    )
     (out_dir / "line_model.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB, sha256 {digest[:12]}) "
           f"in {time.time() - started:.0f} s", flush=True)

@@ -1,0 +1,1 @@
+"""Throughput, memory and start-up benchmark of cleaner beside the tools a user would pick."""

@@ -1,0 +1,108 @@
+"""Literal text every match of a pattern must contain: lets a batch skip lines that cannot match.
+
+The line features run about twenty regular expressions over every line. Those that search a
+whole line, case-insensitively, for one of many words (`PROMO`, `LEGAL`, `CAPTION`, ...) cost
+Python's engine tens of nanoseconds a character, because it tries every alternative at every
+position. `str.find` for a literal is a hundred times faster. So, for each pattern, the
+parse tree that `re` builds is read once for a set of literal fragments at least one of which
+any match contains; a batch's text is searched for the fragments, and the pattern itself runs
+only on the lines where one was found. The result is the same as running the pattern on every
+line: a fragment is only ever taken from what a match must contain, and a pattern whose tree
+holds anything this module does not understand gets no fragments (it runs on every line).
+
+Case-insensitive patterns are matched against folded text: `fold(text)` maps each character
+to the lowercase of every character `re` treats as equal to it under IGNORECASE (three
+characters are not covered by `str.lower`; `tests/test_speed_equivalence.py` checks the table
+against `re` over every code point). Folding keeps the text's length, so positions carry over.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as sre_c
+from re import _parser as sre_parse
+
+#: Characters that `re` IGNORECASE treats as an ASCII letter but `str.lower` does not map to
+#: it: dotted capital I, dotless small i, long s.
+_FOLD_EXTRA = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_FOLD_CHARS = tuple(map(chr, _FOLD_EXTRA))
+
+Fragments = frozenset[str]
+
+
+def fold(text: str) -> str:
+    """Text as a case-insensitive pattern's fragments are searched in; same length as `text`."""
+    # `str.translate` with a table is slow on non-ASCII text: only when there is work for it.
+    if any(ch in text for ch in _FOLD_CHARS):
+        text = text.translate(_FOLD_EXTRA)
+    return text.lower()
+
+
+def _usable(ch: str, ignore_case: bool) -> bool:
+    """Whether a literal character can stand in a fragment (its case variants are all folded)."""
+    if not ignore_case:
+        return True
+    return ch.isascii() or (not ch.isalpha() and ch.lower() == ch == ch.upper())
+
+
+def _best(candidates: list[Fragments]) -> Fragments | None:
+    """The most selective requirement: the one whose shortest fragment is longest."""
+    if not candidates:
+        return None
+    return max(candidates, key=lambda frags: (min(map(len, frags)), -len(frags)))
+
+
+def _required(seq: sre_parse.SubPattern | list, ignore_case: bool) -> Fragments | None:
+    """Fragments one of which every match of the sequence `seq` contains; None if unknown."""
+    candidates: list[Fragments] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in seq:
+        if op is sre_c.LITERAL and _usable(chr(av), ignore_case):
+            run.append(chr(av).lower() if ignore_case else chr(av))
+            continue
+        flush()
+        item: Fragments | None = None
+        if op is sre_c.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if not (add_flags | del_flags) & (re.IGNORECASE | re.LOCALE | re.ASCII):
+                item = _required(sub, ignore_case)
+        elif op is sre_c.BRANCH:
+            alternatives = [_required(alt, ignore_case) for alt in av[1]]
+            if all(alt is not None for alt in alternatives):
+                item = frozenset().union(*alternatives)  # type: ignore[arg-type]
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                item = _required(sub, ignore_case)
+        elif op is sre_c.IN:
+            chars = [chr(v) for o, v in av if o is sre_c.LITERAL]
+            if len(chars) == len(av) and all(_usable(c, ignore_case) for c in chars):
+                item = frozenset(c.lower() if ignore_case else c for c in chars)
+        if item:
+            candidates.append(item)
+    flush()
+    return _best(candidates)
+
+
+def required_fragments(pattern: re.Pattern[str]) -> Fragments | None:
+    """Literal fragments one of which every match of `pattern` contains, or None.
+
+    Fragments of an IGNORECASE pattern are lowercase and are to be searched in `fold(text)`;
+    the others in the text as it is.
+    """
+    if not isinstance(pattern.pattern, str) or pattern.flags & re.LOCALE:
+        return None
+    try:
+        tree = sre_parse.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError):  # a private parser: any surprise means no prefilter
+        return None
+    frags = _required(tree, bool(pattern.flags & re.IGNORECASE))
+    if not frags or any(not f for f in frags):
+        return None
+    return frags

@@ -1,0 +1,609 @@
+"""Metadata parsers: what a line the model labelled says (place, date, agency, names).
+
+Every field of a Result that is not the body is read here, from lines whose label the
+model chose; assemble.py decides only which labelled lines each parser reads. A parser
+never removes or relabels a line: when a shape is unclear it returns None (a wrong author
+or agency is worse than none).
+
+Conventions, fixed here for every caller:
+- Agencies are reported by the canonical names of `AGENCIES` (`Associated Press` -> `AP`,
+  `Agence France-Presse` -> `AFP`, `Deutsche Presse-Agentur` -> `dpa`); an agency the table
+  does not know is kept as written (`NationPress`).
+- Several authors are joined with ", " (`By Martin Smith and Jane Doe` ->
+  `Martin Smith, Jane Doe`), so `byline.split(", ")` gives the names back; titles and
+  degrees (`Staff Writer`, `PhD`) are dropped.
+- A dateline's date is kept as written (`Sept 28`); `date_iso` (`2017-09-28`) is added
+  only when the year is known: written in the dateline, or taken from a reference date
+  (the page's date, or one the caller passes), choosing the year that puts the dateline
+  on or before the reference (a Dec 30 dateline read with a Jan 2 reference is of the
+  previous year), with `FUTURE_SLACK_DAYS` of tolerance for time zones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from cleaner import patterns as p
+
+# --- agencies ----------------------------------------------------------------------------
+
+#: Canonical agency name -> other ways copy writes it. The canonical name is the form the
+#: agency uses in its own datelines (`(AP)`, `(AFP)`, `(Reuters)`, `(dpa)`).
+AGENCIES: dict[str, tuple[str, ...]] = {
+    "Reuters": ("Thomson Reuters",),
+    "AP": ("Associated Press", "The Associated Press"),
+    "AFP": ("Agence France-Presse", "Agence France Presse"),
+    "IANS": ("Indo-Asian News Service",),
+    "PTI": ("Press Trust of India",),
+    "ANI": ("Asian News International",),
+    "UNI": ("United News of India",),
+    "Bloomberg": ("Bloomberg News",),
+    "dpa": ("DPA", "Deutsche Presse-Agentur"),
+    "Xinhua": ("Xinhua News Agency", "XINHUA"),
+    "EFE": ("Agencia EFE",),
+    "Kyodo": ("Kyodo News", "KYODO"),
+    "Yonhap": ("Yonhap News Agency", "YONHAP"),
+    "UPI": ("United Press International",),
+    "AAP": ("Australian Associated Press",),
+    "ANSA": (),
+    "Bernama": ("BERNAMA",),
+    "TASS": ("ITAR-TASS",),
+    "RIA Novosti": ("RIA",),
+    "Interfax": (),
+    "Anadolu": ("Anadolu Agency",),
+    "APP": ("Associated Press of Pakistan",),
+    "KUNA": ("Kuwait News Agency",),
+    "WAM": ("Emirates News Agency",),
+    "IRNA": ("Islamic Republic News Agency",),
+    "Jiji": ("Jiji Press",),
+    "PA": ("Press Association", "PA Media"),
+    "CP": ("The Canadian Press", "Canadian Press"),
+}
+_CANONICAL: dict[str, str] = {
+    alias.casefold(): name for name, aliases in AGENCIES.items() for alias in (name, *aliases)
+}
+#: Acronyms too common as other things (`Harrisburg, PA`) to be looked for inside a line;
+#: they still count where the shape says an agency stands (`(PA)`, `-- CP`).
+_AMBIGUOUS_IN_TEXT = frozenset({"PA", "CP", "RIA", "APP", "WAM", "DPA"})
+_MENTION = re.compile(
+    "|".join(
+        rf"\b{re.escape(alias)}\b"
+        for alias in sorted(
+            {a for name, aliases in AGENCIES.items() for a in (name, *aliases)} - _AMBIGUOUS_IN_TEXT,
+            key=len,
+            reverse=True,
+        )
+    )
+)
+
+
+def canonical_agency(name: str) -> str:
+    """`Associated Press` -> `AP`; a name the table does not know comes back as written."""
+    text = name.strip().strip(".,;:").strip()
+    return _CANONICAL.get(text.casefold(), text)
+
+
+def known_agency(name: str) -> str | None:
+    """The canonical name if `name` is an agency of the table, else None."""
+    return _CANONICAL.get(name.strip().strip(".,;:").strip().casefold())
+
+
+def agency_mentioned(text: str) -> str | None:
+    """The first agency of the table named in `text` (case as the agency writes it)."""
+    m = _MENTION.search(text)
+    return canonical_agency(m.group(0)) if m else None
+
+
+# --- dates -------------------------------------------------------------------------------
+
+_MONTH_NUMBERS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+# Any case (`JAN 17` in `LONDON, JAN 17 (PTI)`), also inside the case-sensitive datelines.
+_MONTH = (
+    r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
+#: `April 30`, `Sept. 28, 2017`, `30 April 2017`, `Jan 24, 2018`, `Saturday, October 26, 2013`
+DATE = re.compile(
+    rf"{_WEEKDAY}?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH})(?:,?\s+(?P<year2>\d{{4}})\b)?)",
+    re.IGNORECASE,
+)
+#: `2018-01-24`: already ISO.
+ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+#: A dateline may be up to this many days after the reference date and still be of the
+#: reference's year: the page's date is often stamped in another time zone.
+FUTURE_SLACK_DAYS = 2
+
+#: How far back a year is looked for: 29 February comes at least once in this many years.
+LEAP_CYCLE_YEARS = 8
+
+DateLike = dt.date | str
+
+
+def as_reference_date(value: DateLike | None) -> dt.date | None:
+    """A `date`, `datetime` or ISO string (`2017-12-31`, `2018-01-25 16:17:44`) as a date.
+
+    Raises ValueError for a string that does not start with an ISO date.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    m = ISO_DATE.match(value.strip())
+    if m is None:
+        raise ValueError(f"reference_date must be a date or an ISO string, not {value!r}")
+    return dt.date(int(m["year"]), int(m["month"]), int(m["day"]))
+
+
+#: What `clean`/`clean_many` take as `reference_date`: one date for every document, or a
+#: list/tuple of one (or None) per document.
+ReferenceDates = DateLike | None | list[DateLike | None] | tuple[DateLike | None, ...]
+
+
+def references_for(reference_date: ReferenceDates, n: int) -> list[dt.date | None]:
+    """The reference date of each of `n` documents, checked (ValueError if unreadable, or if
+    a list gives other than one per document)."""
+    if isinstance(reference_date, list | tuple):
+        if len(reference_date) != n:
+            raise ValueError(f"reference_date gives {len(reference_date)} dates for {n} documents")
+        return [as_reference_date(value) for value in reference_date]
+    return [as_reference_date(reference_date)] * n
+
+
+def page_reference(value: str | None) -> dt.date | None:
+    """A page's declared date as a reference date, or None when it is not an ISO date."""
+    try:
+        return as_reference_date(value)
+    except ValueError:
+        return None
+
+
+def _month_number(name: str) -> int:
+    return _MONTH_NUMBERS[name.strip(".")[:3].casefold()]
+
+
+def iso_date(written: str | None, reference: DateLike | None = None) -> str | None:
+    """`Sept 28` + reference 2017-12-31 -> `2017-09-28`; None when the year is unknown.
+
+    A year written in the date wins; otherwise the reference's year, or the year before
+    when the date would fall after the reference (by more than FUTURE_SLACK_DAYS).
+    """
+    if not written:
+        return None
+    iso = ISO_DATE.search(written)
+    if iso is not None:
+        try:
+            return dt.date(int(iso["year"]), int(iso["month"]), int(iso["day"])).isoformat()
+        except ValueError:
+            return None
+    m = DATE.search(written)
+    if m is None:
+        return None
+    month = _month_number(m["month"] or m["month2"])
+    day = int(m["day"] or m["day2"])
+    year = m["year"] or m["year2"]
+    if year:
+        try:
+            return dt.date(int(year), month, day).isoformat()
+        except ValueError:  # 31 April
+            return None
+    ref = as_reference_date(reference)
+    if ref is None:
+        return None
+    for candidate in range(ref.year, ref.year - LEAP_CYCLE_YEARS - 1, -1):
+        try:
+            guess = dt.date(candidate, month, day)
+        except ValueError:  # 29 February of a common year: an earlier year may have one
+            continue
+        if guess - ref <= dt.timedelta(days=FUTURE_SLACK_DAYS):
+            return guess.isoformat()
+    return None
+
+
+# --- datelines ---------------------------------------------------------------------------
+
+_DATE_TEXT = DATE.pattern
+_PLACE_WORD = r"[A-Z][\w'’.\-]*"
+_PLACE = rf"{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,3}}"
+# `Vietnam`, `Calif.`, `N.Y.`, `W. Va.`, `West Bank`, `FLORIDA`
+_REGION = r"(?:[A-Z]\.\s?){0,3}[A-Z][\w'’\-]*\.?(?:\s[A-Z][\w'’\-]*\.?){0,2}"
+_LOCATION = rf"{_PLACE}(?:,\s*{_REGION})?"
+# `WASHINGTON/NEW YORK`, `WEST PALM BEACH, Fla./WASHINGTON`
+_LOCATIONS = rf"{_LOCATION}(?:\s?/\s?{_LOCATION}){{0,3}}"
+_CAPS_WORD = r"[A-Z][A-Z.'’\-]+"
+_CAPS_PLACE = rf"{_CAPS_WORD}(?:\s{_CAPS_WORD}){{0,3}}"
+_CAPS_LOCATION = rf"{_CAPS_PLACE}(?:,\s*{_REGION})?"
+_CAPS_LOCATIONS = rf"{_CAPS_LOCATION}(?:/{_CAPS_LOCATION}){{0,3}}"
+# An agency in brackets: one token (`IANS`, `Reuters`, `NationPress`, `LPC/IFR`,
+# `Ammoland.com`), or a name of the table written out (`Associated Press`).
+_AGENCY_TOKEN = r"[A-Z][A-Za-z0-9&./]{1,24}"
+_ALIASES = frozenset(a for name, aliases in AGENCIES.items() for a in (name, *aliases))
+_AGENCY_NAMES = "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True))
+_STORY_START = r"(?=[\"“‘'(\[A-Z0-9])"
+_DASH = r"(?:--|–-|-|–|—)"
+
+_AGENCY_FORM = (
+    rf"(?P<location>{_LOCATIONS})?(?:(?:,\s*|\s+)(?P<date>{_DATE_TEXT}))?,?\s*"
+    rf"(?:(?P<dash_before>{_DASH})\s*)?\((?P<agency>{_AGENCY_NAMES}|{_AGENCY_TOKEN})\)"
+    rf"\s*(?:(?P<sep>:|\.?[-–—]+|\.)\s*)?"
+)
+_BY_AGENCY_FORM = rf"By\s(?P<agency>[A-Z]{{2,10}}),\s(?P<location>{_PLACE})\s*:\s*"
+_CAPS_FORM = (
+    rf"(?P<location>{_CAPS_LOCATIONS})(?:,\s*(?P<date>{_DATE_TEXT}))?"
+    rf"(?:\s+{_DASH}\s+|(?:—|--))"
+)
+
+
+#: Extractors write table cells as `| cell |`: the bars around a line are markup, not text.
+_CELL_EDGE = r"[\s|]*"
+_LEADING_EDGE = re.compile(_CELL_EDGE)
+# The forms are matched from the end of the line's leading bars and spaces (`_parse`), not
+# from a pattern of their own: two adjacent `\s*` would backtrack quadratically on long runs.
+_GLUED = tuple(re.compile(f + _STORY_START) for f in (_AGENCY_FORM, _BY_AGENCY_FORM, _CAPS_FORM))
+_ALONE = tuple(re.compile(f + r"$") for f in (_AGENCY_FORM, _BY_AGENCY_FORM, _CAPS_FORM))
+
+
+def _cell(line: str) -> str:
+    """`| By Associated Press | |` -> `By Associated Press`: spacing and cell bars dropped."""
+    return " ".join(line.split()).strip(" |")
+
+
+#: Capitalised openers that are not places: a line starting `BREAKING - ` or
+#: `The Ministry (MoD) ...` has no dateline.
+NOT_PLACES = frozenset(
+    """
+    breaking update updated exclusive watch video videos photo photos live opinion analysis
+    editorial commentary review explainer urgent alert news flashback warning note editor's
+    editors podcast audio report interview feature sponsored advertisement ad fact check the
+    a an in on at for from this that president mr mrs ms dr sen rep gov gen minister
+    us u.s. uk eu un nato gop fbi cia ceo monday tuesday wednesday thursday friday saturday
+    sunday january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec
+    """.split()
+)
+
+
+@dataclass(frozen=True)
+class ParsedDateline:
+    """A dateline as the line writes it; `end` is where the story's sentence begins."""
+
+    location: str | None
+    date: str | None
+    agency: str | None
+    raw: str
+    end: int
+    place: str | None = None
+    region: str | None = None
+
+
+def _split_location(location: str | None) -> tuple[str | None, str | None]:
+    """`DANANG, Vietnam` -> (`DANANG`, `Vietnam`); `WASHINGTON/NEW YORK` stays one place."""
+    if not location:
+        return None, None
+    first = location.split("/")[0]
+    place, _, region = first.partition(",")
+    return place.strip() or None, region.strip() or None
+
+
+def _plausible(location: str | None, agency: str | None, m: re.Match[str]) -> bool:
+    """A match that is a dateline, not a sentence opening on a name and brackets."""
+    if location is not None:
+        first = location.split()[0].strip(",.").casefold()
+        if first in NOT_PLACES and not location.startswith("The Hague"):
+            return False
+        if known_agency(location.split("/")[0].split(",")[0]):
+            return False  # `REUTERS - ...` names an agency, not a place
+    if agency is None:
+        return location is not None
+    groups = m.groupdict()
+    if known_agency(agency):
+        return location is not None or bool(groups.get("sep") or groups.get("dash_before"))
+    # An agency the table does not know needs a dateline's other marks: a date or a dash.
+    return location is not None and bool(
+        groups.get("date") or groups.get("sep") or groups.get("dash_before")
+    )
+
+
+def _parse(line: str, forms: tuple[re.Pattern[str], ...]) -> ParsedDateline | None:
+    edge = _LEADING_EDGE.match(line)
+    start = edge.end() if edge else 0
+    for pattern in forms:
+        m = pattern.match(line, start)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        location = (groups.get("location") or "").strip().rstrip(",").strip() or None
+        agency = groups.get("agency")
+        if not _plausible(location, agency, m):
+            continue
+        place, region = _split_location(location)
+        return ParsedDateline(
+            location=location,
+            date=(groups.get("date") or "").strip() or None,
+            agency=canonical_agency(agency) if agency else None,
+            raw=line[: m.end()].strip(),  # exactly what comes off the line, table bars too
+            end=m.end(),
+            place=place,
+            region=region,
+        )
+    return None
+
+
+def parse_dateline(line: str) -> ParsedDateline | None:
+    """The dateline glued to a story's first sentence (`Seoul, April 30 (IANS) North ...`).
+
+    Shapes: `PLACE[, REGION][, DATE] (AGENCY)[ - ]`, `(AGENCY) - `, `By AGENCY, PLACE : `,
+    `PLACE[, Region][, DATE] - ` with the place in capitals. A sentence that only starts
+    with a place (`Seoul has long argued ...`) or names an agency is not one.
+    """
+    return _parse(line, _GLUED)
+
+
+def parse_dateline_line(line: str) -> ParsedDateline | None:
+    """A line the model labelled `dateline`: a dateline alone, else the date a stamp carries.
+
+    `WASHINGTON (AP) -` alone parses as a dateline; `[January 24, 2018 - ZurichTimes.net]`
+    gives its date; a stamp with neither gives a record of the raw text only; a line of
+    table bars alone gives None.
+    """
+    text = _cell(line)
+    if not text:
+        return None
+    found = _parse(text, _ALONE) or _parse(text, _GLUED)
+    if found is not None:
+        return found
+    m = DATE.search(text) or ISO_DATE.search(text)
+    date = m.group(0).strip() if m else None
+    if date is not None:
+        date = re.sub(rf"^{_WEEKDAY}", "", date, flags=re.IGNORECASE).strip()
+    return ParsedDateline(location=None, date=date, agency=None, raw=text, end=len(line))
+
+
+# --- agency credits ----------------------------------------------------------------------
+
+_SIGNOFF = re.compile(
+    rf"^\s*(?:(?:--|—|–|-)\s*(?P<a1>{_AGENCY_NAMES}|[A-Z][A-Za-z]{{1,14}})|\((?P<a2>{_AGENCY_NAMES}|[A-Z]{{2,10}})\))"
+    r"\s*\.?\s*$"
+)
+_WITH_INPUTS = re.compile(r"^\W*with\s+(?:inputs|input)\s+from\s+(?P<who>.*\w)\W*$", re.IGNORECASE)
+_SOURCE = re.compile(r"^\W*source\s*:\s*(?P<who>.+?)\s*$", re.IGNORECASE)
+_COPYRIGHT = re.compile(
+    r"^\W*(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)(?:by\s+)?(?P<who>.+?)\s*$",
+    re.IGNORECASE,
+)
+_COPYRIGHT_TAIL = re.compile(
+    r"[.,;]?\s*(?:all\s+rights\s+reserved|this\s+material\s+may\s+not|may\s+not\s+be).*$", re.IGNORECASE
+)
+_URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|co\.\w\w|info)\b", re.IGNORECASE)
+#: A credited name (`Al Jazeera News`, `Infowars`): a few capitalised words, no sentence.
+_CREDIT_NAME = re.compile(r"^[A-Z][\w&'’.\-]*(?:\s(?:[A-Z][\w&'’.\-]*|of|the|and|&)){0,5}$")
+
+
+def _named(who: str) -> str | None:
+    who = who.strip().strip("().,;:").strip()
+    agency = known_agency(who) or agency_mentioned(who)
+    if agency:
+        return agency
+    if _URLISH.search(who) or not _CREDIT_NAME.match(who):
+        return None
+    return who
+
+
+def agency_of_credit(line: str) -> str | None:
+    """The agency a credit or sign-off names, or None when it names none.
+
+    `--IANS` -> IANS; `SOURCE: Al Jazeera News` -> Al Jazeera News; `© 2008 AFP` -> AFP;
+    `Associated Press writer Jane Doe contributed to this report.` -> AP;
+    `(With inputs from agencies)` and `(Reporting by X; Editing by Y)` -> None (a credit,
+    but no agency named); `Source: http://...` -> None.
+    """
+    text = _cell(line)
+    m = _SIGNOFF.match(text)
+    if m:
+        return canonical_agency(m["a1"] or m["a2"])
+    m = _WITH_INPUTS.match(text)
+    if m:
+        return agency_mentioned(m["who"])
+    m = _SOURCE.match(text)
+    if m:
+        return _named(m["who"])
+    m = _COPYRIGHT.match(text)
+    if m:
+        return _named(_COPYRIGHT_TAIL.sub("", m["who"]).removeprefix("The ").removeprefix("the "))
+    return agency_mentioned(text)
+
+
+def agency_of_copyright(line: str) -> str | None:
+    """The agency of the table holding a copyright line (`(Copyright 2007 by The Associated
+    Press. All Rights Reserved.)` -> AP); a site's own copyright gives None."""
+    m = _COPYRIGHT.match(_cell(line))
+    if m is None:
+        return None
+    return known_agency(_COPYRIGHT_TAIL.sub("", m["who"]).strip("() .").removeprefix("The "))
+
+
+# --- bylines -----------------------------------------------------------------------------
+
+_BY_PREFIX = re.compile(
+    r"^\W*(?:(?:written|posted|authored|contributed|reported|compiled|story|words)\s+)?by\s*:?\s+",
+    re.IGNORECASE,
+)
+_NAME_WORD = r"(?:[A-Z][a-z]*(?:[A-Z][a-z]+)*(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,}(?:[-'’][A-Z]+)*)"
+_INITIAL = r"(?:[A-Z]\.){1,3}"
+_PARTICLE = r"(?:de|da|del|della|der|den|di|dos|du|la|le|van|von|bin|ibn|al|el)"
+#: 2-5 words of a person's name: `Elliott Teaford`, `ANDREW C. MCCARTHY`, `James O’Toole`,
+#: `Ludwig van Beethoven`, `J.K. Rowling`.
+PERSON = re.compile(
+    rf"(?:{_INITIAL}\s?|{_NAME_WORD}\s)(?:(?:{_INITIAL}|{_NAME_WORD}|{_PARTICLE})\s){{0,3}}{_NAME_WORD}"
+)
+#: Words that never stand in a person's name as a byline writes it.
+NOT_NAME_WORDS = frozenset(
+    """
+    the a an our your staff reporter reporters correspondent correspondents editor editors
+    editorial desk team board news newsroom agency agencies wire wires service bureau admin
+    administrator guest special web online digital press media group network daily weekly
+    times post herald journal tribune gazette magazine blog numbers contributor contributors
+    writer writers author authors political sports business health science report reports
+    sources source associated united international national local world breaking live
+    update updates video photos monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december
+    looking via from with and for in on at of to is are was has have said says writes
+    sun star globe mail telegraph chronicle courier express inquirer examiner bulletin
+    observer independent standard sentinel dispatch
+    """.split()
+)
+#: What may follow a name: a job title (`Staff Writer`, `AP National Security Writer`).
+_TITLE_WORDS = re.compile(
+    r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|producer|analyst|chief"
+    r"|staff|intern|photographer|critic|commentator|blogger|author|director|president|ceo"
+    r"|founder|professor|fellow|scholar|journalist)s?\b",
+    re.IGNORECASE,
+)
+#: Degrees and suffixes after a comma (`Carl Greer, PhD, PsyD`).
+_CREDENTIAL = re.compile(
+    r"^(?:Ph\.?D|M\.?D|MPH|MSc|M\.?Sc|MBA|MA|BA|BSc|RN|ND|DO|DDS|JD|LLB|LLM|PsyD|FRCPC|CPP|CFA|CPA|Esq"
+    r"|Jr|Sr|II|III|IV)\.?$"
+)
+_NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
+#: After the names: an outlet or a date, set off by these. `By Jim Quinn / The Burning
+#: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`.
+_TAIL = re.compile(r"\s*(?:[|/:]|\s[-–—]\s|\s(?:of|via|for|at|in)\s|\swrites:?\s*$|[’']s\s).*$")
+#: `JESSICA MINTZ AP Technology Writer`, `TOM CANAVAN ASSOCIATED PRESS`: a wire and its title
+#: written after the name without a comma.
+_AGENCY_TAIL = re.compile(rf"\s(?P<agency>(?i:{_AGENCY_NAMES}))(?:\s[A-Z][\w-]*){{0,3}}$")
+#: A verb makes a sentence of what could have been names: an author's bio, not a byline.
+_SENTENCE_VERB = re.compile(r"\b(?:is|was|are|were|has|have|had|will|would)\b")
+#: A name after the authors that is an outlet, not a person (`Harvey Organ Blog`).
+_OUTLET_WORDS = re.compile(
+    r"\b(?:blog|news|times|post|magazine|journal|report|daily|network|media|tv|radio|press"
+    r"|online|watch|today|herald|tribune|institute|review)\b|\.\w{2,4}\b",
+    re.IGNORECASE,
+)
+#: `AP National Security Writer`, `Associated Press Writer`: a wire's job title.
+_AGENCY_TITLE = re.compile(rf"^(?P<agency>{_AGENCY_NAMES})\s(?:[A-Z][\w-]*\s){{0,3}}[A-Z][\w-]*$")
+
+
+def _is_person(name: str) -> bool:
+    """Two to five name words, none of them a word no person's name carries."""
+    if not PERSON.fullmatch(name):
+        return False
+    words = [w.strip(".") for w in name.split()]
+    if len(words) < 2 or any(w.casefold() in NOT_NAME_WORDS for w in words):
+        return False
+    return known_agency(name) is None and not any(known_agency(w) for w in words if w.isupper())
+
+
+def byline_names(line: str) -> list[str]:
+    """The persons a byline credits, in order; [] when the line is not a person's byline.
+
+    `By Elliott Teaford, Staff Writer` -> [Elliott Teaford];
+    `Robert Burns, AP National Security Writer` -> [Robert Burns];
+    `By Martin Smith and Jane Doe` -> both; `By the numbers`, `By IANS`, `By Staff` -> [].
+    A sentence (`Judi McLeod is an award-winning journalist ...`) is not a byline.
+    """
+    text = _cell(line)
+    m = _BY_PREFIX.match(text)
+    rest = text[m.end():] if m else text.strip(" -–—•*")
+    rest = _TAIL.sub("", rest).strip().rstrip(".,;:").strip()
+    rest = _AGENCY_TAIL.sub("", rest).strip()
+    if _SENTENCE_VERB.search(rest):
+        return []  # `Jim Kouri, CPP, is founder of ...`: an author's bio, not a byline
+    names: list[str] = []
+    for part in _NAME_SEPARATOR.split(rest):
+        part = part.strip()
+        if not part or _CREDENTIAL.match(part):
+            continue
+        if _is_person(part):
+            names.append(part)
+            continue
+        if names and (
+            _TITLE_WORDS.search(part) or agency_mentioned(part) or known_agency(part)
+            or _OUTLET_WORDS.search(part)
+        ):
+            break  # `, Staff Writer`, `, Associated Press Writer`, `, Reuters`: the names are done
+        return []  # neither a name nor what follows names: not a byline this can read
+    return names
+
+
+def parse_byline(line: str) -> str | None:
+    """The byline's authors joined with ", ", or None (see `byline_names`)."""
+    names = byline_names(line)
+    return ", ".join(names) if names else None
+
+
+def agency_of_byline(line: str) -> str | None:
+    """The agency a byline credits: `By IANS`, `By The Associated Press`, `By Jane Doe |
+    Reuters`, `Robert Burns, AP National Security Writer` and `AP Sports Writer` -> AP;
+    a person alone -> None."""
+    text = _cell(line)
+    m = _BY_PREFIX.match(text)
+    rest = (text[m.end():] if m else text).strip().rstrip(".")
+    for part in (rest, *re.split(r"\s*[,|/]\s*|\s[-–—]\s", rest)):
+        part = re.sub(r"\s+staff$", "", part.removeprefix("The "), flags=re.IGNORECASE)
+        agency = known_agency(part)
+        if agency:
+            return agency
+        m = _AGENCY_TITLE.match(part)
+        if m and _TITLE_WORDS.search(part):
+            return canonical_agency(m["agency"])
+    m = _AGENCY_TAIL.search(rest)
+    if m and _is_person(rest[: m.start()].strip()):
+        return canonical_agency(m["agency"])
+    return None
+
+
+# --- editor tags, summaries, related -----------------------------------------------------
+
+#: Slash-joined words that are English, not a desk's initials.
+NOT_TAGS = frozenset(
+    """
+    and/or either/or he/she she/he s/he his/her her/his him/her his/hers w/o w/ c/o n/a y/n
+    a/c i/o on/off yes/no true/false in/out up/down km/h m/s mg/l mg/dl b/w p/e w/e r/c a/b
+    am/pm q/a b/c w/e
+    """.split()
+)
+
+
+def parse_editor_tag(line: str) -> str | None:
+    """`int/jk/as` -> itself; `24/7`, `9/11`, `1/2`, `and/or`, `w/o` -> None."""
+    text = _cell(line)
+    if not p.EDITOR_TAG.match(text) or text.casefold() in NOT_TAGS:
+        return None
+    return text
+
+
+_SUMMARY_LEAD = re.compile(
+    r"^\W*(?:synopsis|key\s+(?:takeaways?|points|highlights|facts)|highlights|summary|in\s+brief"
+    r"|at\s+a\s+glance|tl;?\s*dr)\s*[:\-–—]\s*(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def summary_item(line: str) -> str | None:
+    """A summary box line as its item: header (`Synopsis`, `Key Takeaways`) -> None,
+    `- North Korean troops ...` -> `North Korean troops ...`, `Synopsis: text` -> `text`."""
+    text = _cell(line)
+    if not text or p.SUMMARY_HEADER.match(text):
+        return None
+    m = _SUMMARY_LEAD.match(text)
+    if m:
+        text = text[m.end():]
+    return p.strip_list_marker(text) or None
+
+
+def related_item(line: str) -> str | None:
+    """A related line as its headline: header (`You may also like`, `Most read in World`)
+    -> None, `READ MORE: Some headline` -> `Some headline`, `- Headline` -> `Headline`."""
+    text = _cell(line)
+    if not text or p.RELATED_HEADER.match(text):
+        return None
+    text = p.strip_inline_related(text)
+    return p.strip_list_marker(text) or None

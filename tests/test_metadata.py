@@ -1,0 +1,732 @@
+"""The metadata parsers (cleaner/metadata.py) and how assembly feeds them labelled lines.
+
+Strings are real where the format occurs in ../shared/data (the file is named beside each),
+written out where it does not; each format has its negatives beside it.
+"""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import cleaner
+from cleaner import metadata as md
+from cleaner.assemble import assemble
+from cleaner.result import Dateline
+
+ISOT = "news_raw/isot_reuters_subset/True_subset_989.csv"
+FNC = "news_raw/fakenewscorpus_sample/news_sample.csv"
+L3S = "l3s_gn1/original"
+#: The closing quote of an ISOT Reuters story (row 720).
+ISOT_LAST_QUOTE = (
+    "“You can’t feel bad about him and not feel bad about everyone who went to Canada to avoid the draft.”"
+)
+#: Seed 000, line 23: the first headline under `You may also like`.
+SEED_000_LINE_23 = (
+    "Local elections 2025: What ID can I take to the polling station for local elections - see full list"
+)
+#: Seed 004, line 2: Reuters named as a source inside a sentence of the body.
+SEED_004_LINE_2 = (
+    "At least 100 North Korean soldiers stationed in Russia were killed and another 1,000 wounded during "
+    "fierce fighting with Ukrainian troops in the Kursk region, South Korean MP Lee Seong-kweun told Reuters."
+)
+
+# --- datelines glued to the first sentence --------------------------------------------------
+
+GLUED_DATELINES = [
+    # (source, line, location, date, agency, where the story's sentence starts)
+    (
+        "seed 000",
+        "Seoul, April 30 (IANS) North Korean troops are believed to have incurred over 4,700 casualties",
+        "Seoul",
+        "April 30",
+        "IANS",
+        "North Korean",
+    ),
+    (
+        "seed 002",
+        "Seoul, April 30 (NationPress) It is reported that North Korean troops have sustained",
+        "Seoul",
+        "April 30",
+        "NationPress",
+        "It is",
+    ),
+    (
+        "written",
+        "New Delhi, Jan 13 (IANS): The minister said on Monday.",
+        "New Delhi",
+        "Jan 13",
+        "IANS",
+        "The",
+    ),
+    (
+        ISOT,
+        "WASHINGTON (Reuters) - The head of a conservative Republican faction in the U.S. Congress,",
+        "WASHINGTON",
+        None,
+        "Reuters",
+        "The head",
+    ),
+    (
+        ISOT,
+        "WASHINGTON/NEW YORK (Reuters) - As Republicans in the U.S. Congress rush to finish their tax plan",
+        "WASHINGTON/NEW YORK",
+        None,
+        "Reuters",
+        "As Republicans",
+    ),
+    (
+        ISOT,
+        "(Reuters) - Alabama officials on Thursday certified Democrat Doug Jones the winner",
+        None,
+        None,
+        "Reuters",
+        "Alabama",
+    ),
+    (
+        ISOT,
+        "DANANG, Vietnam (Reuters) - An alleged link between U.S. President Donald Trump’s former",
+        "DANANG, Vietnam",
+        None,
+        "Reuters",
+        "An alleged",
+    ),
+    (
+        "written",
+        "LONDON, Sept 28 (Reuters) – Oil prices rose on Monday.",
+        "LONDON",
+        "Sept 28",
+        "Reuters",
+        "Oil",
+    ),
+    ("written", "HONOLULU (AP) -- A volcano erupted.", "HONOLULU", None, "AP", "A volcano"),
+    ("written", "BANGKOK (AFP) Thai police said on Sunday.", "BANGKOK", None, "AFP", "Thai"),
+    ("written", "YALA, Thailand - Gunmen shot dead two villagers.", "YALA, Thailand", None, None, "Gunmen"),
+    ("written", "Jaipur, Nov 26 (PTI) The state government said.", "Jaipur", "Nov 26", "PTI", "The state"),
+    ("written", "SEOUL -- North Korea fired a missile.", "SEOUL", None, None, "North Korea"),
+    ("written", "By IANS, Kolkata : The city woke up to fog.", "Kolkata", None, "IANS", "The city"),
+    (
+        f"{L3S}/ff2c38ec",
+        "RAMALLAH, West Bank, Dec. 5 (AP) — Mahmoud Abbas , the Palestinian president, will ask",
+        "RAMALLAH, West Bank",
+        "Dec. 5",
+        "AP",
+        "Mahmoud",
+    ),
+    (
+        f"{L3S}/5956b685",
+        "NEW YORK, USA (AFP): Three of the world's best-known ocean liners steamed out",
+        "NEW YORK, USA",
+        None,
+        "AFP",
+        "Three",
+    ),
+    (
+        f"{L3S}/710969ae",
+        "ALBANY, N.Y. (AP) - A multi-state probe linking some professional athletes",
+        "ALBANY, N.Y.",
+        None,
+        "AP",
+        "A multi",
+    ),
+    (
+        f"{L3S}/6c2c412e",
+        "OSLO, Dec. 10 — He has said it again and again, with increasing urgency",
+        "OSLO",
+        "Dec. 10",
+        None,
+        "He has",
+    ),
+    (
+        f"{L3S} (a PTI page)",
+        "LONDON, JAN 17 (PTI) — A British Airways plane crash-landed short of a runway at",
+        "LONDON",
+        "JAN 17",
+        "PTI",
+        "A British",
+    ),
+    (
+        f"{L3S} (an IANS page)",
+        "Islamabad, Jan 14 (IANS) The Scotland Yard team probing the murder of Pakistan's",
+        "Islamabad",
+        "Jan 14",
+        "IANS",
+        "The Scotland",
+    ),
+    (
+        f"{L3S} (a PTI page)",
+        "New Delhi (PTI): Congress president Sonia Gandhi was admitted to a hospital",
+        "New Delhi",
+        None,
+        "PTI",
+        "Congress",
+    ),
+    (
+        f"{L3S}/7c3b8f34 (trafilatura's table cell)",
+        "| NEWCASTLE, England -- Portsmouth manager Harry Redknapp",
+        "NEWCASTLE, England",
+        None,
+        None,
+        "Portsmouth",
+    ),
+    (
+        f"{FNC} row 20",
+        "VANCOUVER—The number of doctors in Canada (per person) lags far behind other developed",
+        "VANCOUVER",
+        None,
+        None,
+        "The number",
+    ),
+    (
+        f"{FNC} row 19",
+        "WASHINGTON — Alcohol-based hand sanitizers are the ubiquitous little squeeze-bottle heroes",
+        "WASHINGTON",
+        None,
+        None,
+        "Alcohol",
+    ),
+    (
+        f"{FNC} row 173",
+        "Louisville, KY --(Ammoland.com)- The Cowboy Mounted Shooting Association (CMSA) is",
+        "Louisville, KY",
+        None,
+        "Ammoland.com",
+        "The Cowboy",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "line", "location", "date", "agency", "story"), GLUED_DATELINES)
+def test_glued_dateline_gives_place_date_agency_and_where_the_story_starts(
+    source, line, location, date, agency, story
+):
+    found = md.parse_dateline(line)
+    assert found is not None, source
+    assert (found.location, found.date, found.agency) == (location, date, agency)
+    assert line[found.end :].startswith(story)
+    assert line.strip().startswith(found.raw)
+
+
+NOT_DATELINES = [
+    # (source, a story sentence that starts with a place or names an agency)
+    ("written", "Seoul has long argued that the troops are a bargaining chip."),
+    ("written", "London is bracing for a second day of strikes."),
+    (
+        "seed 003",
+        "Seoul, Washington and Kyiv have mentioned there are roughly 12,000 North Korean troopers in Russia.",
+    ),
+    (
+        ISOT,
+        "Washington has been roiled by sexual misconduct scandals, with accusations leading to the "
+        "resignations last week of three members of Congress.",
+    ),
+    ("seed 000", "The National Intelligence Service (NIS) gave the assessment during a closed-door briefing"),
+    ("seed 004", SEED_004_LINE_2),
+    (
+        f"{FNC} row 60",
+        "Reuters reported Sunday that the company will soon file for bankruptcy, that its 1,100 "
+        "employees might need to start looking for a new line of work.",
+    ),
+    (f"{FNC} row 32", "As Reuters reported:"),
+    (
+        f"{FNC} row 224",
+        "GOLD PRICES slipped Tuesday in London’s wholesale market, falling for only the fourth time",
+    ),
+    ("written", "BREAKING - The president has resigned."),
+    ("written", "Monday, Jan 14, 2008 (AP) The market fell."),
+    ("written", "US—China trade talks resumed on Monday."),
+    ("written", "Apple Inc (AAPL.O) said on Monday it would buy back shares."),
+]
+
+
+@pytest.mark.parametrize(("source", "line"), NOT_DATELINES)
+def test_a_sentence_naming_a_place_or_an_agency_is_not_a_dateline(source, line):
+    assert md.parse_dateline(line) is None, source
+
+
+@pytest.mark.parametrize(
+    ("line", "location", "date", "agency"),
+    [
+        ("BANGKOK (AFP)", "BANGKOK", None, "AFP"),  # L3S: a <DateLine> element alone
+        ("SEATTLE Jan 14, 2008 (AP)", "SEATTLE", "Jan 14, 2008", "AP"),  # L3S 2faf4aab
+        ("WASHINGTON (AP) -", "WASHINGTON", None, "AP"),
+        ("[January 24, 2018 - ZurichTimes.net]", None, "January 24, 2018", None),  # FNC row 1
+        ("Published: December 11, 2007", None, "December 11, 2007", None),  # L3S 6c2c412e
+        ("| Tuesday, January 15, 2008 | | |", None, "January 15, 2008", None),  # L3S abe54c6a extract
+        ("Posted at 6:47am on 14 Jan 2008", None, "14 Jan 2008", None),  # L3S fa832e49
+        ("2008-01-19 12:31:00", None, "2008-01-19", None),  # L3S f49c5334
+    ],
+)
+def test_a_line_labelled_dateline_gives_its_place_or_the_date_of_the_stamp(line, location, date, agency):
+    found = md.parse_dateline_line(line)
+    assert (found.location, found.date, found.agency) == (location, date, agency)
+
+
+def test_a_dateline_line_with_no_place_or_date_keeps_only_its_raw_text():
+    found = md.parse_dateline_line("GOLD: $1357.15 UP $25.00")  # FNC row 8, labelled dateline
+    assert (found.location, found.date, found.agency, found.raw) == (
+        None,
+        None,
+        None,
+        "GOLD: $1357.15 UP $25.00",
+    )
+
+
+# --- ISO dates ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "reference", "iso"),
+    [
+        ("April 30", "2025-05-02", "2025-04-30"),
+        ("Dec 30", "2026-01-02", "2025-12-30"),  # the nearest Dec 30 before the reference
+        ("Sept 28", dt.date(2017, 12, 31), "2017-09-28"),
+        ("Jan 24, 2018", None, "2018-01-24"),  # the year is written
+        ("Jan 24, 2018", "2030-06-01", "2018-01-24"),  # a written year wins over the reference
+        ("30 April", "2025-05-01", "2025-04-30"),
+        ("JAN 9 2008", None, "2008-01-09"),
+        ("8th January 2008", None, "2008-01-08"),
+        ("May 1", "2017-04-30", "2017-05-01"),  # a day ahead: the page's time zone, same year
+        ("May 3", "2017-04-30", "2016-05-03"),  # days ahead: last year's
+        ("Feb 29", "2017-03-01", "2016-02-29"),
+        ("2008-01-19", None, "2008-01-19"),
+        ("April 30", "2025-05-02 16:17:44.789555", "2025-04-30"),  # FNC's scraped_at shape
+    ],
+)
+def test_iso_date_uses_the_written_year_or_the_nearest_one_at_or_before_the_reference(
+    written, reference, iso
+):
+    assert md.iso_date(written, reference) == iso
+
+
+@pytest.mark.parametrize(
+    ("written", "reference"), [("April 30", None), ("April 31", "2025-05-05"), (None, None)]
+)
+def test_iso_date_is_none_without_a_year_or_for_an_impossible_day(written, reference):
+    assert md.iso_date(written, reference) is None
+
+
+def test_a_reference_date_that_is_not_iso_is_refused():
+    with pytest.raises(ValueError, match="reference_date"):
+        md.as_reference_date("December 31, 2017")
+
+
+def test_a_list_of_reference_dates_must_give_one_per_document():
+    assert md.references_for(["2025-05-02", None], 2) == [dt.date(2025, 5, 2), None]
+    with pytest.raises(ValueError, match="2 dates for 3 documents"):
+        md.references_for(["2025-05-02", None], 3)
+
+
+# --- agency credits and sign-offs ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "agency"),
+    [
+        ("seed 000", "--IANS", "IANS"),
+        ("written", "— PTI", "PTI"),
+        ("written", "(AFP)", "AFP"),
+        (f"{L3S} (a Reuters page)", "- REUTERS", "Reuters"),
+        (f"{L3S}/6e371db7", "- AAP", "AAP"),
+        ("written", "Associated Press writer Jane Doe contributed to this report.", "AP"),
+        (
+            f"{L3S} (an AP page)",
+            "Associated Press writer Mohammed Daraghmeh in Ramallah, West Bank, contributed to this report.",
+            "AP",
+        ),
+        (f"{L3S} (an AP page)", "AP Sports Writer Howard Fendrich contributed to this report.", "AP"),
+        ("written", "(With inputs from PTI)", "PTI"),
+        ("written", "Additional reporting by Reuters", "Reuters"),
+        ("written", "SOURCE: Al Jazeera News", "Al Jazeera News"),
+        (f"{FNC} row 166", "Source: Infowars", "Infowars"),
+        (f"{L3S} (a <CopyrightLine>)", "© 2008 AFP", "AFP"),
+        (f"{L3S}/710969ae", "(Copyright 2007 by The Associated Press. All Rights Reserved.)", "AP"),
+    ],
+)
+def test_a_credit_or_sign_off_gives_its_agency_by_canonical_name(source, line, agency):
+    assert md.agency_of_credit(line) == agency, source
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (ISOT, "(Reporting by Lawrence Hurley and Andrew Chung; Editing by Sue Horton and Will Dunham)"),
+        (
+            f"{L3S} (a Reuters page)",
+            "(Additional reporting by Ahmed Mohamed in Baidoa; Editing by Stephen Weeks)",
+        ),
+        ("written", "(With inputs from agencies)"),
+        (
+            f"{FNC} row 8",
+            "Source: https://www.sgtreport.com/articles/2018/1/25/usa-dollar-tanks-on-mnuchin-statement",
+        ),
+        (
+            f"{FNC} row 108",
+            "The post U.S. Gives Soros Groups Millions to Destabilize Macedonia’s Conservative Govt. "
+            "appeared first on Judicial Watch.",
+        ),
+        ("written", "(Reporting by Jane Doe in Harrisburg, PA)"),
+        (
+            ISOT,
+            ISOT_LAST_QUOTE,
+        ),
+    ],
+)
+def test_a_credit_that_names_no_agency_or_a_closing_quote_gives_none(source, line):
+    assert md.agency_of_credit(line) is None, source
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("Associated Press", "AP"),
+        ("The Associated Press", "AP"),
+        ("Agence France-Presse", "AFP"),
+        ("Press Trust of India", "PTI"),
+        ("Deutsche Presse-Agentur", "dpa"),
+        ("REUTERS", "Reuters"),
+        ("NationPress", "NationPress"),
+    ],
+)
+def test_agency_names_are_canonical_and_unknown_ones_kept_as_written(name, canonical):
+    assert md.canonical_agency(name) == canonical
+
+
+def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
+    assert md.agency_of_copyright("© 2008 AFP") == "AFP"
+    # L3S fa832e49: a broadcaster's own copyright is no agency credit.
+    assert md.agency_of_copyright("Copyright © 2008 Radio New Zealand") is None
+
+
+# --- bylines ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "byline"),
+    [
+        ("written", "By Martin Smith", "Martin Smith"),
+        (f"{L3S}/b2c57c4e", "By Elliott Teaford, Staff Writer", "Elliott Teaford"),
+        ("written", "Robert Burns, AP National Security Writer", "Robert Burns"),
+        ("written", "By Martin Smith and Jane Doe", "Martin Smith, Jane Doe"),
+        ("written", "By Martin Smith, Jane Doe and Tom Brown", "Martin Smith, Jane Doe, Tom Brown"),
+        (f"{L3S} (an AP page)", "By SALAH NASRAWI, Associated Press Writer", "SALAH NASRAWI"),
+        (f"{L3S}/3006baa7", "By JAMES PRICHARD, AP Business Writer", "JAMES PRICHARD"),
+        (f"{L3S}/2faf4aab", "By JESSICA MINTZ AP Technology Writer", "JESSICA MINTZ"),
+        (f"{FNC} row 8", "by Harvey Organ, Harvey Organ Blog:", "Harvey Organ"),
+        (f"{FNC} row 10", "By ANDREW C. MCCARTHY / FAMILY SECURITY MATTERS", "ANDREW C. MCCARTHY"),
+        (f"{FNC} row 195", "by Carl Greer, PhD, PsyD", "Carl Greer"),
+        (f"{FNC} row 228", "By Pam Martens and Russ Martens: April 4, 2016", "Pam Martens, Russ Martens"),
+        (f"{FNC} row 44", "Steven Greenhut writes:", "Steven Greenhut"),
+        (f"{FNC} row 65", "Authored by Turd Ferguson via TFMetalsReport.com", "Turd Ferguson"),
+        (f"{FNC} row 166", "James O’Toole", "James O’Toole"),
+        (
+            f"{FNC} row 236",
+            "Lorraine McIntyre, MSc, Eleni Galanis, MD, MPH, FRCPC, Natalie Prystajecky, PhD, "
+            "Tom Kosatsky, MD",
+            "Lorraine McIntyre, Eleni Galanis, Natalie Prystajecky, Tom Kosatsky",
+        ),
+        (f"{L3S}/2fc045e8", "By Julian Linden in Sydney", "Julian Linden"),
+        (f"{L3S}/b2c57c4e (trafilatura's author)", "Elliott Teaford; Staff Writer", "Elliott Teaford"),
+    ],
+)
+def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
+    assert md.parse_byline(line) == byline, source
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        ("written", "By the numbers"),
+        ("written", "By IANS"),  # an agency, not a person
+        ("written", "By Staff"),
+        (f"{L3S}/ff2c38ec", "By THE ASSOCIATED PRESS"),
+        (f"{L3S}/d09e1426", "Bureau Report"),
+        (f"{L3S}/a0b5afad (trafilatura's author)", "Winnipeg Sun"),
+        (f"{FNC} row 62", "By Looking at Lyme Disease on Friday Dec 29 2017 04:24"),
+        (
+            f"{FNC} row 9",
+            "Judi McLeod is an award-winning journalist with 30 years’ experience in the print media.",
+        ),
+        (
+            f"{FNC} row 63",
+            "Jim Kouri, CPP, is founder and CEO of Kouri Associates, a homeland security firm.",
+        ),
+        (
+            f"{FNC} row 19",
+            "American Chemical Society, ACS is a congressionally chartered independent membership "
+            "organization",
+        ),
+        (f"{FNC} row 63", "Jim-Kouri"),
+        (f"{FNC} row 34", "news.goldseek.com / By: Jim Willie CB, GoldenJackass.com / 26 December 2017"),
+        (
+            f"{L3S}/2faf4aab (a headline the model took for a byline)",
+            "Pepsi, Justin Timberlake Line Up Behind Amazon MP3s",
+        ),
+        (
+            f"{FNC} row 84",
+            "Headline: Bitcoin & Blockchain Searches Exceed Trump! Blockchain Stocks Are Next!",
+        ),
+    ],
+)
+def test_what_is_not_a_persons_byline_gives_no_author(source, line):
+    assert md.parse_byline(line) is None, source
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        ("By IANS", "IANS"),
+        ("By The Associated Press", "AP"),
+        ("Robert Burns, AP National Security Writer", "AP"),
+        ("AP Sports Writer", "AP"),  # L3S e1fdfa9f, the line under the author's name
+        ("By Martin Smith | Reuters", "Reuters"),
+        ("AFP, AP", "AFP"),  # L3S 4ef56518: the first agency named
+        ("By Elliott Teaford, Staff Writer", None),
+    ],
+)
+def test_a_byline_that_credits_an_agency_gives_it(line, agency):
+    assert md.agency_of_byline(line) == agency
+
+
+# --- editor tags, summaries, related ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["int/jk/as", "ms/vd", "aal/rad"])
+def test_slash_joined_initials_are_editor_tags(line):
+    assert md.parse_editor_tag(line) == line
+
+
+@pytest.mark.parametrize("line", ["24/7", "and/or", "9/11", "1/2", "w/o", "he/she", "km/h", "Int/JK"])
+def test_slash_joined_words_and_numbers_are_not_editor_tags(line):
+    assert md.parse_editor_tag(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ("Synopsis", None),
+        ("Key Takeaways", None),
+        (
+            "- North Korean troops have suffered significant casualties in the ongoing conflict alongside "
+            "Russian forces.",
+            "North Korean troops have suffered significant casualties in the ongoing conflict alongside "
+            "Russian forces.",
+        ),  # seed 002
+        ("Synopsis: Troops have suffered losses.", "Troops have suffered losses."),
+    ],
+)
+def test_summary_boxes_give_their_items_without_headers_or_bullets(line, item):
+    assert md.summary_item(line) == item
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ("You may also like", None),  # seed 000
+        ("Related Articles", None),
+        ("Read more:", None),
+        ("Most read in World", None),
+        ("DON'T MISS", None),
+        (
+            "READ MORE: Local elections 2025: What ID can I take to the polling station",
+            "Local elections 2025: What ID can I take to the polling station",
+        ),
+        (
+            SEED_000_LINE_23,
+            SEED_000_LINE_23,
+        ),
+    ],
+)
+def test_related_lines_give_their_headlines_without_headers(line, item):
+    assert md.related_item(line) == item
+
+
+# --- assembly: each field reads only the lines labelled for it ----------------------------------
+
+
+def test_assembly_splits_the_dateline_and_dates_it_by_the_reference():
+    lines = ["Seoul, April 30 (IANS) North Korean troops are believed to have incurred casualties.", "--IANS"]
+    r = assemble(lines, ["body", "agency_credit"], [1.0, 1.0], reference_date="2025-05-02")
+    assert r.text == "North Korean troops are believed to have incurred casualties."
+    assert r.dateline == Dateline(
+        location="Seoul", date="April 30", agency="IANS", raw="Seoul, April 30 (IANS)", date_iso="2025-04-30"
+    )
+    assert r.agency == "IANS"
+
+
+def test_without_a_reference_a_yearless_dateline_has_no_iso_date_but_keeps_its_raw_text():
+    r = assemble(["SEOUL -- North Korea fired a missile."], ["body"], [1.0])
+    assert (r.dateline.date_iso, r.dateline.raw) == (None, "SEOUL --")
+
+
+def test_the_byline_field_reads_only_lines_labelled_byline():
+    lines = ["By Martin Smith", "By Jane Doe", "The ministry said on Monday."]
+    r = assemble(lines, ["body", "byline", "body"], [1.0] * 3)
+    assert r.byline == "Jane Doe"
+    assert assemble(lines, ["body", "body", "body"], [1.0] * 3).byline is None
+
+
+def test_a_byline_labelled_line_that_names_no_person_leaves_the_byline_empty():
+    r = assemble(["By the numbers", "Trade grew 4% in March."], ["byline", "body"], [1.0, 1.0])
+    assert r.byline is None
+
+
+def test_a_body_sentence_naming_reuters_gives_no_agency():
+    r = assemble([SEED_004_LINE_2], ["body"], [1.0])
+    assert r.agency is None and r.dateline is None
+
+
+def test_agency_comes_from_the_dateline_first_then_credits_then_bylines_then_agency_copyrights():
+    credit = assemble(
+        ["The vote is on Monday.", "(With inputs from PTI)"], ["body", "agency_credit"], [1.0, 1.0]
+    )
+    byline = assemble(
+        ["By SALAH NASRAWI, Associated Press Writer", "The vote is on Monday."],
+        ["byline", "body"],
+        [1.0, 1.0],
+    )
+    legal = assemble(["The vote is on Monday.", "© 2008 AFP"], ["body", "legal"], [1.0, 1.0])
+    site = assemble(
+        ["The vote is on Monday.", "Copyright © 2008 Radio New Zealand"], ["body", "legal"], [1.0, 1.0]
+    )
+    assert (credit.agency, byline.agency, legal.agency, site.agency) == ("PTI", "AP", "AFP", None)
+    assert byline.byline == "SALAH NASRAWI"
+
+
+def test_a_reporting_credit_is_a_credit_line_but_names_no_agency():
+    line = "(Reporting by Lawrence Hurley and Andrew Chung; Editing by Sue Horton and Will Dunham)"
+    r = assemble(["The court ruled on Monday.", line], ["body", "agency_credit"], [1.0, 1.0])
+    assert r.agency is None
+    assert r.lines[1].label == "agency_credit" and r.text == "The court ruled on Monday."
+
+
+def test_title_standfirst_summary_related_and_tags_come_from_their_labelled_lines():
+    lines = [
+        "Have North Korean Troops in Russia Suffered Over 4,700 Casualties, Including 600 Deaths?",
+        "South Korea says Pyongyang is readying a further deployment.",
+        "Key Takeaways",
+        "- 15,000 troops have been deployed by North Korea in support of Russia.",
+        "The troops fought in Kursk.",
+        "24/7",
+        "int/jk/as",
+        "You may also like",
+        "READ MORE: Local elections 2025: What ID can I take to the polling station",
+    ]
+    labels = [
+        "title",
+        "standfirst",
+        "summary",
+        "summary",
+        "body",
+        "editor_tag",
+        "editor_tag",
+        "related",
+        "related",
+    ]
+    r = assemble(lines, labels, [1.0] * len(lines))
+    assert r.title == lines[0] and r.standfirst == lines[1]
+    assert r.summary == ["15,000 troops have been deployed by North Korea in support of Russia."]
+    assert r.editor_tags == ["int/jk/as"]
+    assert r.related == ["Local elections 2025: What ID can I take to the polling station"]
+    assert r.text == "The troops fought in Kursk."
+
+
+def test_a_quote_that_ends_an_article_stays_body_and_credits_nothing():
+    quote = ISOT_LAST_QUOTE
+    r = assemble(
+        [
+            "DANANG, Vietnam (Reuters) - Whether they like President Donald Trump or not, the U.S. veterans "
+            "who gather at Hoa’s Place in Danang show little concern that he avoided the war that marked "
+            "their lives.",  # ISOT row 720, first and last paragraphs
+            quote,
+        ],
+        ["body", "body"],
+        [1.0, 1.0],
+    )
+    assert r.text.endswith(quote)
+    assert r.agency == "Reuters" and r.byline is None
+
+
+def test_dateline_to_dict_is_json_ready_with_the_iso_date():
+    r = assemble(
+        ["LONDON, Sept 28 (Reuters) – Oil prices rose."],
+        ["body"],
+        [1.0],
+        reference_date=dt.date(2017, 12, 31),
+    )
+    out = json.loads(json.dumps(r.to_dict()))
+    assert out["dateline"] == {
+        "location": "LONDON",
+        "date": "Sept 28",
+        "date_iso": "2017-09-28",
+        "agency": "Reuters",
+        "raw": "LONDON, Sept 28 (Reuters) –",
+    }
+
+
+# --- the reference date through the public entry points -----------------------------------------
+
+
+def test_clean_dates_the_seed_dateline_by_the_reference_date(seeds):
+    text = "\n".join(seeds["000"])
+    assert cleaner.clean(text, reference_date="2025-05-02").dateline.date_iso == "2025-04-30"
+    assert cleaner.clean(text).dateline.date_iso is None
+
+
+def test_clean_many_takes_one_reference_date_per_document(seeds):
+    texts = ["\n".join(seeds["000"]), "\n".join(seeds["002"])]
+    results = cleaner.clean_many(texts, reference_date=[dt.date(2025, 5, 2), "2026-01-01"])
+    assert [r.dateline.date_iso for r in results] == ["2025-04-30", "2025-04-30"]
+
+
+def test_clean_refuses_a_reference_date_it_cannot_read():
+    with pytest.raises(ValueError, match="reference_date"):
+        cleaner.clean("Seoul, April 30 (IANS) North Korean troops moved.", reference_date="30/04/2025")
+
+
+PAGE = """<html><head><title>Troops</title>
+<meta property="article:published_time" content="2025-05-02T08:00:00+09:00"></head>
+<body><article><h1>North Korean troops suffer losses</h1>
+<p>Seoul, April 30 (IANS) North Korean troops are believed to have incurred over 4,700 casualties, including
+600 deaths, fighting alongside Russian forces in its war against Ukraine, the spy agency said.</p>
+<p>The National Intelligence Service (NIS) gave the assessment during a closed-door briefing for the National
+Assembly's intelligence committee, according to lawmakers of both parties who attended the session.</p>
+<p>North Korea has also deployed a total of 15,000 troops to Russia over two phases, the agency said.</p>
+</article></body></html>"""
+
+
+@pytest.mark.skipif(
+    not (Path(cleaner.__file__).parent / "models" / "BLOCK_SHA256").exists(),
+    reason="clean_html needs the block model, not shipped in this tree yet",
+)
+def test_clean_html_dates_a_yearless_dateline_by_the_pages_own_date():
+    r = cleaner.clean_html(PAGE)
+    assert r.error is None
+    assert (r.dateline.location, r.dateline.date_iso) == ("Seoul", "2025-04-30")
+    assert cleaner.clean_html(PAGE, reference_date="2026-01-01").dateline.date_iso == "2025-04-30"
+
+
+#: Far above what a line takes (milliseconds), far below what quadratic backtracking on a
+#: long run takes (minutes): a line of 20,000 spaces once hung the dateline parser.
+PARSE_SECONDS = 2.0
+LONG_RUNS = {
+    "spaces": " " * 20_000 + "X",
+    "table bars": "| " * 20_000 + "X",
+    "spaces after a place": "Seoul" + " " * 20_000 + "x",
+    "dashes after an agency": "WASHINGTON (Reuters) " + "-" * 20_000 + "x",
+    "bangs after a credit": "(With inputs from PTI" + "!" * 20_000,
+    "capitalised words": "Aa " * 20_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_RUNS))
+def test_parsers_take_linear_time_on_long_runs(name):
+    import time
+
+    line = LONG_RUNS[name]
+    started = time.perf_counter()
+    for parse in (md.parse_dateline, md.parse_dateline_line, md.parse_byline, md.agency_of_credit,
+                  md.agency_of_byline, md.summary_item, md.related_item, md.parse_editor_tag):
+        parse(line)
+    assert time.perf_counter() - started < PARSE_SECONDS

@@ -1,0 +1,131 @@
+"""The modern-pages source: snippet labelling, site names and snippet scores, on written examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from training.modern import ModernDoc, decode_page, host_of_name, label_lines, page_site, snippet_scores
+
+WITH = "The council voted on Tuesday to close the old bridge"
+WITHOUT = "Sign up for our newsletter"
+
+
+def test_a_line_holding_a_with_snippet_is_body_even_with_more_text() -> None:
+    lines = [f"After a long debate, {WITH} for good.", "Unrelated line"]
+    assert label_lines(lines, [WITH], []) == ["body", None]
+
+
+def test_a_snippet_over_two_lines_makes_each_mostly_covered_line_body() -> None:
+    # A tool broke the sentence at a link; both parts lie wholly inside the snippet.
+    lines = ["The council voted on Tuesday", "to close the old bridge"]
+    assert label_lines(lines, [WITH], []) == ["body", "body"]
+
+
+def test_a_line_less_than_sixty_percent_inside_a_spanning_snippet_is_unlabelled() -> None:
+    # 6 of the second line's 21 non-space characters are in the snippet ("bridge"): under a third.
+    lines = ["The council voted on Tuesday to close the old", "bridge and much more text"]
+    assert label_lines(lines, [WITH], []) == ["body", None]
+
+
+def test_a_line_mostly_made_of_a_without_snippet_is_boilerplate() -> None:
+    lines = [f"{WITHOUT}!", f"{WITHOUT} and win a prize worth a thousand euros today"]
+    # The first line is all snippet; the second only about 40 % of it.
+    assert label_lines(lines, [], [WITHOUT]) == ["other", None]
+
+
+def test_matching_ignores_line_breaks_quotes_and_odd_spaces() -> None:
+    lines = ["„Wir bleiben\u00a0hier“,", "sagte sie."]
+    assert label_lines(lines, ['"Wir bleiben hier", sagte sie.'], []) == ["body", "body"]
+
+
+def test_a_one_word_without_snippet_must_be_a_whole_word() -> None:
+    assert label_lines(["Abonnieren", "Abo"], [], ["Abo"]) == [None, "other"]
+
+
+def test_longer_snippets_may_start_inside_a_word() -> None:
+    # trafilatura's authors cut some snippets mid-word.
+    assert label_lines(["Vaccination reduces hospitalisations"], ["cination reduces hosp"], []) == ["body"]
+
+
+def test_a_with_snippet_found_twice_labels_neither_line() -> None:
+    lines = ["Fazit", "Some text of the article.", "Fazit", "The verdict, at last."]
+    assert label_lines(lines, ["Fazit"], []) == [None, None, None, None]
+
+
+def test_a_line_both_rules_label_stays_unlabelled() -> None:
+    assert label_lines(["Read more here"], ["Read more here"], ["Read more"]) == [None]
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical", "site"),
+    [
+        ("https://www.zeit.de/politik/a.html", "", "zeit.de"),
+        ("https://www.rtl.de/cms/bericht.html ", "", "rtl.de"),
+        ("xhttps://www.zoo-berlin.de/de/aktuelles", "", "zoo-berlin.de"),
+        ("https://web.archive.org/web/20160330101229/http://muffinrezept.net/muffin", "", "muffinrezept.net"),
+        ("https://web.archive.org/web/20130307194448/the-pain.net/2008/05/x.html", "", "the-pain.net"),
+        ("hard::guetemala.com-nicole.html", "https://www.guatemala.com/noticias/x", "guatemala.com"),
+        ("hard::zeit.de.zugverkehr.html", "", "zeit.de"),
+        ("recall::elnuevoherald.com-miami.html", "", "elnuevoherald.com"),
+    ],
+)
+def test_page_site(url: str, canonical: str, site: str) -> None:
+    assert page_site(url, canonical) == site
+
+
+@pytest.mark.parametrize(
+    ("name", "host"),
+    [
+        ("100noticias.com-millones.html", "100noticias.com"),
+        ("dw.com.colonial.html", "dw.com"),
+        ("diaadia.com.pa-ulpiano.html", "diaadia.com.pa"),
+        ("jis.gov.jm-investment.html", "jis.gov.jm"),
+        ("jamaica.gleaner.com-victims.html", "jamaica.gleaner.com"),
+        ("mercurynews.com.2023.01.16.letters-1119.html", "mercurynews.com"),
+        ("iwr.de.IWR-Pressedienst.html", "iwr.de"),
+        ("blog.python.org.html", "blog.python.org"),
+    ],
+)
+def test_host_of_a_hard_case_name(name: str, host: str) -> None:
+    assert host_of_name(name) == host
+
+
+def test_decode_page_reads_undeclared_legacy_bytes_as_windows_1252() -> None:
+    assert "Größe – 5 €" in decode_page("<p>Größe – 5 €</p>".encode("cp1252"))
+    # UTF-8 with one stray byte stays UTF-8.
+    assert "Größe" in decode_page("<p>Größe</p>".encode() + b"\xff")
+
+
+#: A page as bs4 might give it: a menu, the snippet broken at a link, a promo.
+PAGE_LINES = ["Home", "The council voted on Tuesday", "to close the old bridge", WITHOUT]
+
+
+def _doc(doc_id: str, shape: str, lines: list[str], tools: tuple[str, ...]) -> ModernDoc:
+    return ModernDoc(
+        doc_id=doc_id, site="example.org", url="", shape=shape, lines=lines,
+        labels=label_lines(lines, [WITH, "never in the text"], [WITHOUT]), source="modern",
+        tools=tools, with_snippets=(WITH, "never in the text"), without_snippets=(WITHOUT,),
+    )
+
+
+def test_snippet_scores_count_only_snippets_present_in_the_input() -> None:
+    page = _doc("1/bs4", "page", PAGE_LINES, ("bs4",))
+    extract = _doc("1/trafilatura-recall", "extract", [f"{WITH}."],
+                   ("trafilatura-recall", "trafilatura-default"))
+    kept = [[False, True, False, True], [True]]  # the page loses half the snippet and keeps the promo
+    scores = snippet_scores([page, extract], kept)
+    assert scores["by_shape"]["page"] == {
+        "documents": 1, "with_present": 1, "with_kept": 0, "without_present": 1, "without_removed": 0,
+        "with_kept_share": 0.0, "without_removed_share": 0.0,
+    }
+    assert scores["by_shape"]["extract"]["with_kept_share"] == 1.0
+    assert scores["by_shape"]["extract"]["without_present"] == 0
+    assert scores["all"]["documents"] == 2 and scores["all"]["with_present"] == 2
+    assert scores["by_tool"]["trafilatura-default"] == scores["by_tool"]["trafilatura-recall"]
+    assert set(scores["by_tool"]) == {"bs4", "trafilatura-recall", "trafilatura-default"}
+
+
+def test_snippet_scores_of_keeping_labelled_body_lines() -> None:
+    page = _doc("1/bs4", "page", PAGE_LINES, ("bs4",))
+    scores = snippet_scores([page], [[label == "body" for label in page.labels]])
+    assert scores["all"]["with_kept_share"] == 1.0 and scores["all"]["without_removed_share"] == 1.0

@@ -1,0 +1,175 @@
+"""The fast paths give the same numbers as the plain ones they replace.
+
+Features: the literal prefilter never skips a line a pattern matches, the character tables
+agree with `str` and `re` on every code point, and a batch gives each document the rows it
+gets alone. Trees: the arrays walked by numpy or by scikit-learn's compiled walk give
+scikit-learn's own probabilities bit for bit, and a tampered array file is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cleaner import _literals, _trees, features, model
+from cleaner.segment import split_lines
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "input"
+
+#: Lines meant to trip the fast paths: case variants `re` folds and `str.lower` does not,
+#: non-BMP characters, lone surrogates, separators, digits that are not decimal.
+TRICKY = [
+    "ſubſcribe to our newsletter", "İNSTAGRAM and Facebook", "FOLLOW US ON TWİTTER", "KLICK",
+    "Photo: Getty Images", "PHOTO | AFP", "© 2008 AFP", "(Reporting by Jane Doe; Editing by X)",
+    "Originally published on Example.com", "READ MORE: Some headline", "Related stories",
+    "Key Takeaways", "You may also like", "https://example.com/x", "WWW.EXAMPLE.COM",
+    "Ⅻ Ⅷ ② ½ ¹ ٣ ߁ 𝟙", "𝐁𝐨𝐥𝐝 𝑖𝑡𝑎𝑙𝑖𝑐 😀 emoji", "\udcff lone surrogate \ud800", "tab\there\x00nul",
+    "ǅungla ǈjubljana", "ΣΊΣΥΦΟΣ ς", "straße STRASSE", "int/jk/as", "and/or", "--IANS", "(AFP)",
+    "Seoul, April 30 (IANS) North Korean troops", "YALA, Thailand - A bomb", "By IANS, Kolkata : x",
+    "Published: Jan 5, 2020 10:30 am EST", "3 hours ago", "The minister says he will resign.",
+    "“Quoted,” he said. “Again!” She told reporters.", "a" * 3000, "...", "|||", ":", "x",
+]
+
+
+def _docs() -> list[list[str]]:
+    docs = [split_lines(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.txt"))]
+    docs.append(TRICKY)
+    docs.append(["", "  ", *TRICKY[::-1], ""])
+    return docs
+
+
+def test_fold_covers_every_character_re_ignorecase_equates_with_ascii():
+    # Every code point but the surrogates, as one string; `re` finds what IGNORECASE equates.
+    text = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    folded = _literals.fold(text)
+    assert len(folded) == len(text)
+    for ch in sorted({c.lower() for c in map(chr, range(128))}):
+        for m in re.finditer(re.escape(ch), text, re.IGNORECASE):
+            assert folded[m.start()] == ch.lower(), (ch, m.group())
+
+
+def test_character_classes_agree_with_str_and_re_on_every_code_point():
+    cps = np.arange(sys.maxunicode + 1, dtype=np.uint32)
+    flags = features._flags_of(cps)
+    text = "".join(map(chr, range(sys.maxunicode + 1)))
+    word = np.zeros(cps.size, dtype=bool)
+    word[[m.start() for m in re.finditer(r"\w", text)]] = True
+    assert np.array_equal((flags & features.WORD) > 0, word)
+    sample = np.r_[0:0x3000, 0x1D400:0x1D800, 0x1F600:0x1F650]
+    for cp in sample:
+        c = chr(cp)
+        f = int(flags[cp])
+        assert bool(f & features.ALPHA) == c.isalpha()
+        assert bool(f & features.UPPER) == c.isupper()
+        assert bool(f & features.LOWER) == c.islower()
+        assert bool(f & features.DIGIT) == c.isdigit()
+
+
+@pytest.mark.parametrize("feat", features.PATTERN_FEATURES, ids=lambda f: f.name)
+def test_prefilter_never_skips_a_line_the_pattern_matches(feat):
+    lines = [s.strip() for doc in _docs() for s in doc if s.strip()]
+    batch = features._Batch.of(lines)
+    fast = features._pattern_columns(batch)[feat.name]
+    assert np.array_equal(fast, feat.evaluate(lines).astype(float))
+
+
+def test_prefilter_agrees_on_random_lines():
+    import random
+
+    rng = random.Random(7)
+    pieces = list("aAbB zZ.,:;!?\"'“”‘’«»()-–—|/\t©İıſK0123456789_\x00") + [
+        "Photo", "SUBSCRIBE", "said", "READ MORE:", "By ", "www.", "http://", "(IANS)", "Related",
+        "Key Takeaways", "sign  up", "follow us", "© 2020 AFP", "Getty Images", "says", "𝐁", "Ⅻ",
+    ]
+    lines = ["".join(rng.choices(pieces, k=rng.randint(1, 30))).strip() or "x" for _ in range(3000)]
+    fast = features._pattern_columns(features._Batch.of(lines))
+    for feat in features.PATTERN_FEATURES:
+        assert np.array_equal(fast[feat.name], feat.evaluate(lines).astype(float)), feat.name
+
+
+def test_fragments_are_what_every_match_contains():
+    pattern = re.compile(r"\b(?:sign\s+up|subscribe|log\s+in)\b", re.I)
+    frags = _literals.required_fragments(pattern)
+    assert frags and all(len(f) >= 2 for f in frags)
+    for text in ("Sign  up now", "SUBSCRIBE", "log in", "ſubscribe", "İ will LOG IN"):
+        for m in pattern.finditer(text):
+            assert any(f in _literals.fold(m.group()) for f in frags), (text, frags)
+    assert _literals.required_fragments(re.compile(r"\w+")) is None
+    assert _literals.required_fragments(re.compile(r"(?:ab)?c")) == {"c"}
+    assert _literals.required_fragments(re.compile(r"a|\d")) is None
+
+
+def test_a_batch_gives_each_document_the_rows_it_gets_alone():
+    docs = _docs()
+    X = features.batch_features(docs)
+    alone = np.vstack([features.document_features(d) for d in docs])
+    assert np.array_equal(X, alone)
+    X_rev = features.batch_features(docs[::-1])
+    off = features.doc_offsets(docs[::-1])
+    parts = [X_rev[a:b] for a, b in zip(off[:-1], off[1:], strict=True)][::-1]
+    assert np.array_equal(X, np.vstack(parts))
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    return model.load_verified(model.LINE_MODEL_FILE)
+
+
+@pytest.fixture(scope="module")
+def X_lines():
+    X = features.batch_features(_docs())
+    X = X[X[:, 0] == 0]
+    X = np.vstack([X] * 8)[:700].copy()
+    X[::7, 3] = np.nan  # where a missing value goes is part of the model
+    return X
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+def test_tree_arrays_give_scikit_learns_probabilities_bit_for_bit(bundle, X_lines, compiled):
+    est = bundle["first"]
+    forest = _trees.Forest.from_arrays(_trees.Forest.from_estimator(est).to_arrays("p_"), "p_")
+    forest._use_compiled = lambda n: compiled  # type: ignore[method-assign]
+    for rows in (1, 37, 700):
+        assert np.array_equal(forest.predict_proba(X_lines[:rows]), est.predict_proba(X_lines[:rows]))
+
+
+def test_line_model_from_arrays_predicts_as_from_bundle(bundle, tmp_path):
+    from_bundle = model.LineModel.from_bundle(bundle)
+    data = from_bundle.to_arrays()
+    from_arrays = model.LineModel.from_arrays(data)
+    docs = _docs()
+    X, off = features.batch_features(docs), features.doc_offsets(docs)
+    a, b = from_bundle.predict(X, off), from_arrays.predict(X, off)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])
+    # Shipped beside a pin, the arrays are what loads; unpinned or altered, they are refused.
+    import hashlib
+
+    (tmp_path / model.LINE_MODEL_ARRAYS).write_bytes(data)
+    (tmp_path / model.CHECKSUMS_FILE).write_text(
+        f"{hashlib.sha256(data).hexdigest()}  {model.LINE_MODEL_ARRAYS}\n", encoding="ascii"
+    )
+    loaded = model._load(tmp_path)
+    assert np.array_equal(loaded.predict(X, off)[1], a[1])
+    (tmp_path / model.LINE_MODEL_ARRAYS).write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    with pytest.raises(model.ModelIntegrityError, match="does not match its pinned SHA-256"):
+        model._load(tmp_path)
+
+
+def test_tree_arrays_that_would_loop_or_overrun_are_refused(bundle):
+    arrays = _trees.Forest.from_estimator(bundle["first"]).to_arrays("p_")
+    bad = dict(arrays)
+    children = bad["p_children"].copy()
+    inner = np.flatnonzero(~bad["p_is_leaf"])[5]
+    children[inner, 0] = inner  # a node that is its own child
+    bad["p_children"] = children
+    with pytest.raises(_trees.UnsupportedModel):
+        _trees.Forest.from_arrays(bad, "p_")
+    bad = dict(arrays)
+    bad["p_feature"] = bad["p_feature"].copy()
+    bad["p_feature"][inner] = 10_000
+    with pytest.raises(_trees.UnsupportedModel):
+        _trees.Forest.from_arrays(bad, "p_")

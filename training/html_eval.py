@@ -1,0 +1,252 @@
+"""Held-out comparison of the HTML path with the open-source extractors, in one run.
+
+    python -m training.html_eval         # what `make eval-html` runs; writes reports/html_eval.{md,json}
+
+Only pages of test-split sites (training/docs.py: the split is by site) of both HTML
+sources are scored, so no figure comes from a site the block model was trained or tuned on.
+Every system gets the same pages, decoded to text the same way (cleaner.page.decode_html),
+except `cleaner`, which is timed from the page's bytes as a user would call it:
+
+* cleaner: `cleaner.clean_html` (blocks + block model), its `Result.text`;
+* cleaner-lines: the first HTML path, trafilatura (favor_recall) then the line model;
+* trafilatura: `trafilatura.extract(include_comments=False)`, default settings;
+* trafilatura-precision: the same with favor_precision;
+* readability: readability-lxml's `Document.summary()`, as text one block a line;
+* justext: jusText with the stoplist of the page's declared language (English if none).
+
+Measures (training/html_metrics.py): on L3S-GN1, per-page precision/recall/F1 of the
+extracted text against the human full text (4-token shingles, the ScrapingHub benchmark's
+metric; single tokens beside), averaged; on the modern pages, trafilatura's snippet
+evaluation. Speed: docs/s over the same pages, each page timed for cleaner and trafilatura
+back to back so that both see the same machine load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from training.html_data import HtmlDoc, load_html_docs
+from training.html_metrics import snippet_scores, text_scores
+
+REPORT_DIR = Path(__file__).resolve().parent.parent / "reports"
+#: Pages run untimed through every system first, so imports and caches are warm for all.
+WARMUP_PAGES = 5
+#: jusText stoplists by the page's declared language (ISO 639-1).
+JUSTEXT_LANGUAGES = {
+    "en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+    "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ru": "Russian", "sv": "Swedish",
+    "da": "Danish", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal", "fi": "Finnish",
+    "cs": "Czech", "tr": "Turkish", "el": "Greek", "hu": "Hungarian", "ro": "Romanian",
+    "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "uk": "Ukrainian",
+}
+
+System = Callable[[bytes, str, str | None], str]  # (raw bytes, decoded text, url) -> text
+
+
+def run_cleaner(raw: bytes, markup: str, url: str | None) -> str:
+    from cleaner import clean_html
+
+    return clean_html(raw, url=url).text
+
+
+def run_cleaner_lines(raw: bytes, markup: str, url: str | None) -> str:
+    from cleaner import clean
+    from cleaner.page import read_page
+
+    return clean(read_page(markup, url=url).text).text
+
+
+def run_trafilatura(raw: bytes, markup: str, url: str | None) -> str:
+    import trafilatura
+
+    return trafilatura.extract(markup, url=url, include_comments=False) or ""
+
+
+def run_trafilatura_precision(raw: bytes, markup: str, url: str | None) -> str:
+    import trafilatura
+
+    return trafilatura.extract(markup, url=url, include_comments=False, favor_precision=True) or ""
+
+
+def _html_as_lines(html: str) -> str:
+    from cleaner.blocks import walk
+    from cleaner.page import parse_html
+
+    try:
+        return "\n".join(block.text for block in walk(parse_html(html)))
+    except ValueError:
+        return ""
+
+
+def run_readability(raw: bytes, markup: str, url: str | None) -> str:
+    from readability import Document
+
+    return _html_as_lines(Document(markup, url=url).summary(html_partial=False))
+
+
+def _declared_language(markup: str) -> str:
+    import re
+
+    match = re.search(r"<html[^>]*\blang\s*=\s*[\"']?([a-zA-Z]{2})", markup[:5000], re.IGNORECASE)
+    return match.group(1).lower() if match else "en"
+
+
+def run_justext(raw: bytes, markup: str, url: str | None) -> str:
+    import justext
+
+    stoplist = justext.get_stoplist(JUSTEXT_LANGUAGES.get(_declared_language(markup), "English"))
+    paragraphs = justext.justext(markup.encode("utf-8"), stoplist, encoding="utf-8")
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+SYSTEMS: dict[str, System] = {
+    "cleaner": run_cleaner,
+    "cleaner-lines": run_cleaner_lines,
+    "trafilatura": run_trafilatura,
+    "trafilatura-precision": run_trafilatura_precision,
+    "readability": run_readability,
+    "justext": run_justext,
+}
+#: The pair whose speeds are compared page by page.
+SPEED_PAIR = ("cleaner", "trafilatura")
+
+
+def _quiet() -> None:
+    for name in ("trafilatura", "htmldate", "readability", "readability.readability", "justext"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def run_systems(docs: list[HtmlDoc], systems: dict[str, System], warmup: list[HtmlDoc]) -> tuple[dict, dict]:
+    """Every system's text for every page, and its total seconds over the pages."""
+    from cleaner.page import decode_html
+
+    _quiet()
+    for doc in warmup:
+        raw = doc.html()
+        for system in systems.values():
+            system(raw, decode_html(raw), doc.url if doc.url.startswith("http") else None)
+    outputs: dict[str, list[str]] = {name: [] for name in systems}
+    seconds: dict[str, float] = dict.fromkeys(systems, 0.0)
+    errors: dict[str, int] = dict.fromkeys(systems, 0)
+    for doc in docs:
+        raw = doc.html()
+        markup = decode_html(raw)
+        url = doc.url if doc.url.startswith("http") else None
+        for name, system in systems.items():
+            started = time.perf_counter()
+            try:
+                text = system(raw, markup, url)
+            except Exception:  # noqa: BLE001 - a system failing on a page scores nothing there
+                text = ""
+                errors[name] += 1
+            seconds[name] += time.perf_counter() - started
+            outputs[name].append(text)
+    return outputs, {"seconds": seconds, "errors": errors}
+
+
+def evaluate(systems: dict[str, System] | None = None, split: str = "test") -> dict:
+    systems = systems or SYSTEMS
+    started = time.time()
+    docs = [d for d in load_html_docs() if d.split == split]
+    warmup = [d for d in load_html_docs() if d.split == "dev"][:WARMUP_PAGES]
+    l3s = [d for d in docs if d.source == "l3s"]
+    modern = [d for d in docs if d.source == "modern"]
+    outputs, timing = run_systems(l3s + modern, systems, warmup)
+    n = len(l3s)
+    report: dict = {
+        "split": split,
+        "l3s": {"pages": len(l3s), "sites": len({d.site for d in l3s}), "systems": {}},
+        "modern": {"pages": len(modern), "sites": len({d.site for d in modern}), "systems": {}},
+        "speed": {},
+    }
+    for name in systems:
+        out = outputs[name]
+        report["l3s"]["systems"][name] = {
+            "shingles": text_scores(out[:n], [d.gold_text for d in l3s]),
+            "tokens": text_scores(out[:n], [d.gold_text for d in l3s], n=1),
+        }
+        report["modern"]["systems"][name] = snippet_scores(
+            out[n:], [d.with_snippets for d in modern], [d.without_snippets for d in modern]
+        )
+        secs = timing["seconds"][name]
+        report["speed"][name] = {
+            "docs_per_s": round(len(docs) / secs, 2) if secs else 0.0,
+            "seconds": round(secs, 2),
+            "errors": timing["errors"][name],
+        }
+    a, b = SPEED_PAIR
+    if a in report["speed"] and b in report["speed"] and report["speed"][b]["docs_per_s"]:
+        report["speed"]["ratio_cleaner_to_trafilatura"] = round(
+            report["speed"][a]["docs_per_s"] / report["speed"][b]["docs_per_s"], 3
+        )
+    report["seconds"] = round(time.time() - started, 1)
+    return report
+
+
+def to_markdown(report: dict) -> str:
+    l3s, modern, speed = report["l3s"], report["modern"], report["speed"]
+    out = [
+        "# Held-out evaluation of the HTML path",
+        "",
+        f"Pages of {report['split']}-split sites only; generated by `make eval-html` "
+        "(`python -m training.html_eval`). All systems ran on the same pages in the same run.",
+        "",
+        f"## L3S-GN1: {l3s['pages']} pages, {l3s['sites']} sites (2008 news)",
+        "",
+        "Per-page precision/recall/F1 against the human full text, averaged over pages; "
+        "4-token shingles (the ScrapingHub benchmark's metric) and single tokens.",
+        "",
+        "| system | shingle P | shingle R | shingle F1 | token P | token R | token F1 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, s in l3s["systems"].items():
+        sh, tk = s["shingles"], s["tokens"]
+        out.append(f"| {name} | {sh['precision']:.3f} | {sh['recall']:.3f} | {sh['f1']:.3f} "
+                   f"| {tk['precision']:.3f} | {tk['recall']:.3f} | {tk['f1']:.3f} |")
+    out += [
+        "",
+        f"## trafilatura's evaluation pages: {modern['pages']} pages, {modern['sites']} sites (2019-2023)",
+        "",
+        "trafilatura's snippet evaluation: `with` snippets found = TP, missing = FN; `without` "
+        "snippets found = FP, absent = TN.",
+        "",
+        "| system | precision | recall (with kept) | F1 | accuracy | without removed |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, s in modern["systems"].items():
+        out.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
+                   f"| {s['accuracy']:.3f} | {s['without_removed']:.3f} |")
+    out += ["", "## Speed (same pages, same run)", "", "| system | docs/s | seconds | errors |",
+            "|---|---|---|---|"]
+    for name, s in speed.items():
+        if isinstance(s, dict):
+            out.append(f"| {name} | {s['docs_per_s']:.1f} | {s['seconds']:.1f} | {s['errors']} |")
+    if "ratio_cleaner_to_trafilatura" in speed:
+        out += ["", f"cleaner / trafilatura (default) docs/s: {speed['ratio_cleaner_to_trafilatura']:.2f}"]
+    out.append("")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", default="test", choices=("dev", "test"),
+                        help="dev while tuning; test once, for the report")
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    args = parser.parse_args()
+    systems = {name: SYSTEMS[name] for name in args.systems.split(",") if name}
+    report = evaluate(systems, args.split)
+    md = to_markdown(report)
+    if args.split == "test":
+        REPORT_DIR.mkdir(exist_ok=True)
+        (REPORT_DIR / "html_eval.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (REPORT_DIR / "html_eval.md").write_text(md, encoding="utf-8")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
