@@ -11,7 +11,6 @@ Prediction walks every tree at once, one level a step, over all blocks of a batc
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import threading
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from cleaner.integrity import read_pins, verified_bytes
 
 MODEL_DIR = Path(__file__).parent / "models"
 BLOCK_MODEL_FILE = "block_model.npz"
@@ -37,18 +38,9 @@ class BlockModelError(RuntimeError):
     """The block model file is missing, not the pinned one, or not for this code."""
 
 
-def read_pin(model_dir: Path = MODEL_DIR, name: str = BLOCK_MODEL_FILE) -> str:
+def read_pin(model_dir: Path = MODEL_DIR, name: str = BLOCK_MODEL_FILE) -> str | None:
     """The pinned SHA-256 of `name`, from BLOCK_SHA256 (`sha256sum` format)."""
-    path = model_dir / BLOCK_CHECKSUM_FILE
-    try:
-        text = path.read_text(encoding="ascii")
-    except OSError as exc:
-        raise BlockModelError(f"cannot read the block model's checksum file {path}: {exc}") from exc
-    for line in text.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].lstrip("*") == name:
-            return parts[0].lower()
-    raise BlockModelError(f"no pinned SHA-256 for {model_dir / name} in {path}")
+    return read_pins(model_dir / BLOCK_CHECKSUM_FILE, BlockModelError).get(name)
 
 
 @dataclass
@@ -254,18 +246,7 @@ class BlockModel:
 
 def load_verified(model_dir: Path = MODEL_DIR, name: str = BLOCK_MODEL_FILE) -> BlockModel:
     """The model file's bytes, checked against the pinned SHA-256, then read (no pickle)."""
-    path = model_dir / name
-    pinned = read_pin(model_dir, name)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise BlockModelError(f"cannot read the block model {path}: {exc}") from exc
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != pinned:
-        raise BlockModelError(
-            f"block model file {path} does not match its pinned SHA-256 in {BLOCK_CHECKSUM_FILE} "
-            f"(expected {pinned}, found {digest}); refusing to load it"
-        )
+    data = verified_bytes(model_dir / name, read_pin(model_dir, name), BlockModelError, BLOCK_CHECKSUM_FILE)
     return BlockModel.from_bytes(data)
 
 

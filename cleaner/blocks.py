@@ -412,21 +412,6 @@ def _traf_votes(texts: Sequence[str], traf: TrafText) -> np.ndarray:
     return out
 
 
-def _shift(a: np.ndarray, off: int) -> np.ndarray:
-    """Row i of the result is row i+off of `a`; rows past either end are zeros."""
-    out = np.zeros_like(a)
-    n = a.shape[0]
-    if abs(off) >= n:
-        return out
-    if off > 0:
-        out[: n - off] = a[off:]
-    elif off < 0:
-        out[-off:] = a[: n + off]
-    else:
-        out[:] = a
-    return out
-
-
 def _group_mean(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row: the mean of `values` over the rows sharing its key, and how many share it."""
     _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
@@ -487,7 +472,7 @@ def dom_features(blocks: Sequence[RawBlock], traf: TrafText) -> np.ndarray:
         _bits([b.inline_mask for b in blocks], len(FAMILY_NAMES)),
     ])
     neigh = base[:, [_D[name] for name in DOM_NEIGHBOUR_NAMES]]
-    parts = [_shift(neigh, off) for off in DOM_NEIGHBOUR_OFFSETS]
+    parts = [features.shift_rows(neigh, off) for off in DOM_NEIGHBOUR_OFFSETS]
 
     parents = np.array([b.parent for b in blocks])
     owners = np.array([b.owner_id for b in blocks])

@@ -32,6 +32,8 @@ from typing import Any
 
 import numpy as np
 
+from cleaner.integrity import verified_bytes
+
 MODEL_DIR = Path(__file__).parent / "models"
 WEIGHTS_FILE = "clickbait.npz"
 SETTINGS_FILE = "clickbait.json"
@@ -256,16 +258,10 @@ def load_model(model_dir: Path = MODEL_DIR) -> HeadlineModel:
     settings_path = model_dir / SETTINGS_FILE
     try:
         pinned = (model_dir / DIGEST_FILE).read_text(encoding="ascii").split()[0].lower()
-        data = weights.read_bytes()
         settings_bytes = settings_path.read_bytes()
     except (OSError, IndexError) as exc:
         raise ClickbaitModelError(f"cannot read the headline model in {model_dir}: {exc}") from exc
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != pinned:
-        raise ClickbaitModelError(
-            f"model file {weights} does not match its pinned SHA-256 in {DIGEST_FILE} "
-            f"(expected {pinned}, found {digest}); refusing to load it"
-        )
+    data = verified_bytes(weights, pinned, ClickbaitModelError, DIGEST_FILE)
     # Load the bytes that were checked, not the file again: it could change in between.
     with np.load(io.BytesIO(data), allow_pickle=False) as npz:
         arrays = {k: npz[k] for k in npz.files}

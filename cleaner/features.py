@@ -365,7 +365,7 @@ def _base_matrix(lines: list[str]) -> np.ndarray:
 # --- context ---------------------------------------------------------------------------------
 
 
-def _shift(a: np.ndarray, off: int) -> np.ndarray:
+def shift_rows(a: np.ndarray, off: int) -> np.ndarray:
     """Row i of the result is row i+off of `a`; rows past either end are zeros."""
     out = np.zeros_like(a)
     n = a.shape[0]
@@ -399,7 +399,7 @@ class _Segments:
 
     def shift(self, a: np.ndarray, off: int) -> np.ndarray:
         """`_shift` within each segment: rows past a segment's ends are zeros."""
-        out = _shift(a, off)
+        out = shift_rows(a, off)
         target = self.idx + off
         outside = (target < 0) | (target >= self.sizes[self.seg])
         out[outside] = 0

@@ -11,7 +11,6 @@ last bit: `_trees` walks the trees and sums the leaves as scikit-learn does.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import threading
@@ -23,6 +22,7 @@ import numpy as np
 
 from cleaner import features
 from cleaner._trees import Forest
+from cleaner.integrity import read_pins, verified_bytes
 
 MODEL_DIR = Path(__file__).parent / "models"
 LINE_MODEL_FILE = "line_model.joblib"
@@ -41,38 +41,15 @@ class ModelIntegrityError(RuntimeError):
 
 def read_checksums(model_dir: Path = MODEL_DIR) -> dict[str, str]:
     """`sha256sum` format: `<hex>  <file name>` a line."""
-    path = model_dir / CHECKSUMS_FILE
-    try:
-        text = path.read_text(encoding="ascii")
-    except OSError as exc:
-        raise ModelIntegrityError(f"cannot read model checksums {path}: {exc}") from exc
-    pins: dict[str, str] = {}
-    for line in text.splitlines():
-        if line.strip():
-            digest, name = line.split(maxsplit=1)
-            pins[name.strip().lstrip("*")] = digest.lower()
-    return pins
+    return read_pins(model_dir / CHECKSUMS_FILE, ModelIntegrityError)
 
 
 def read_verified(name: str, model_dir: Path = MODEL_DIR) -> bytes:
     """The bytes of a bundled model file, but only if their SHA-256 is the pinned one."""
     if Path(name).name != name:
         raise ModelIntegrityError(f"model files are named, not given as paths: {name!r}")
-    path = model_dir / name
     pinned = read_checksums(model_dir).get(name)
-    if pinned is None:
-        raise ModelIntegrityError(f"no pinned SHA-256 for model file {path}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ModelIntegrityError(f"cannot read model file {path}: {exc}") from exc
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != pinned:
-        raise ModelIntegrityError(
-            f"model file {path} does not match its pinned SHA-256 "
-            f"(expected {pinned}, found {digest}); refusing to load it"
-        )
-    return data
+    return verified_bytes(model_dir / name, pinned, ModelIntegrityError, CHECKSUMS_FILE)
 
 
 def load_verified(name: str, model_dir: Path = MODEL_DIR) -> Any:

@@ -33,6 +33,15 @@ from urllib.parse import urlsplit
 import lxml.html
 from lxml import etree
 
+from cleaner.blocks import BLOCK_TAGS  # the same block elements as the HTML path
+from cleaner.page import (  # the same charset sniffing as the HTML path
+    _AS_WINDOWS_1252,
+    _BOMS,
+    _CONTROL_CHARS,
+    _META_CHARSET,
+    _WINDOWS_1252_C1,
+    _XML_ENCODING,
+)
 from cleaner.patterns import AGENCY_CREDIT, AGENCY_SIGNOFF
 from training.docs import DATA_DIR, LabelledDoc, site_of
 
@@ -87,19 +96,10 @@ _INVISIBLE_CLASS = "x-nc-invisible"
 
 # --- decoding -----------------------------------------------------------------------------
 
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-#: Browsers read these labels as windows-1252 (WHATWG Encoding Standard), and pages rely on it.
-_AS_WINDOWS_1252 = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
-_WINDOWS_1252_C1 = {
-    byte: bytes([byte]).decode("cp1252") for byte in range(0x80, 0xA0) if byte not in b"\x81\x8d\x8f\x90\x9d"
-}
 #: Characters the annotated copies have as "?": beyond Latin-1, and C1 controls (which
 #: mis-decoded pages carry, e.g. the "\x9d" of a curly quote's UTF-8 read as windows-1252).
 _LOST = re.compile(r"[^\x00-\x7f\xa0-\xff]")
 _C1_CONTROLS = dict.fromkeys(range(0x80, 0xA0))
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def decode_html(raw: bytes) -> str:
@@ -173,14 +173,6 @@ def parse_html(text: str) -> etree._Element:
 
 # --- shape "page": lines of the annotated page ----------------------------------------------
 
-#: Elements that start and end a line, as in a browser's innerText or get_text("\n").
-BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details",
-    "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-    "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
-    "li", "main", "menu", "nav", "ol", "optgroup", "option", "p", "pre", "section", "select",
-    "summary", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul",
-})
 #: Elements whose text a reader never sees.
 SKIP_TAGS = frozenset({
     "applet", "audio", "canvas", "embed", "head", "iframe", "link", "map", "math", "meta",
