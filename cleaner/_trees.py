@@ -14,8 +14,10 @@ Two ways to walk the trees give the same numbers:
 - numpy, level by level, all (row, tree) pairs at once: no per-tree Python call, so it wins
   on small batches (a single page, the CLI's first record);
 - scikit-learn's own compiled walk (`_predict_from_raw_data`), one call per tree on a block
-  of rows: faster per row once a batch is large enough to pay for its per-call cost and its
-  import. It is used only if scikit-learn is already imported or the batch is large.
+  of rows: faster per row once a batch is large enough to pay for its per-call cost. It is
+  used only where scikit-learn is imported already (training, evaluation): importing it
+  would cost a cleaning process some 180 MB of memory for a walk only ~20 % faster on the
+  shipped trees (reports/model_size.md), and batch workers are many processes.
 
 Both run on one thread: a process cleans on one core, and more cores take more processes.
 (The compiled walk could fork OpenMP threads, but a call walks one tree, too short a task:
@@ -32,10 +34,8 @@ import numpy as np
 
 #: Format of the exported arrays; bump when their meaning changes.
 FORMAT_VERSION = 1
-#: From this many rows a call, scikit-learn's compiled walk is worth its per-tree calls (once
-#: scikit-learn is imported) and, past the second figure, worth importing scikit-learn for.
+#: From this many rows a call, scikit-learn's compiled walk (if imported) is worth its per-tree calls.
 COMPILED_MIN_ROWS = 64
-COMPILED_IMPORT_MIN_ROWS = 512
 #: Rows walked together by the compiled walk: X of a block stays in cache across the trees,
 #: and its leaf values (8 bytes a tree and row) take some 15 MB.
 COMPILED_BLOCK_ROWS = 1024
@@ -223,7 +223,7 @@ class Forest:
         return out
 
     def _use_compiled(self, n_rows: int) -> bool:
-        if n_rows < (COMPILED_MIN_ROWS if "sklearn" in sys.modules else COMPILED_IMPORT_MIN_ROWS):
+        if n_rows < COMPILED_MIN_ROWS or "sklearn" not in sys.modules:
             return False
         return _compiled_walk() is not None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from cleaner import metadata as md
+from cleaner.clickbait import clickbait_scores
 from cleaner.result import Dateline, Line, Result
 
 
@@ -104,21 +105,22 @@ def assemble(
     result.editor_tags = _all_parsed(lines, "editor_tag", md.parse_editor_tag)
     result.summary = _all_parsed(lines, "summary", md.summary_item)
     result.related = _all_parsed(lines, "related", md.related_item)
-    score_headlines(result)
     return result
 
 
-def score_headlines(result: Result) -> None:
-    """The clickbait probabilities of the title and of each related headline, in one call."""
-    from cleaner.clickbait import clickbait_scores
+def score_headlines(results: Sequence[Result]) -> None:
+    """Fill the clickbait probabilities of each result's title and related headlines.
 
-    headlines = ([result.title] if result.title else []) + result.related
-    if not headlines:
-        result.clickbait, result.related_clickbait = None, []
-        return
-    scores = [float(s) for s in clickbait_scores(headlines)]
-    result.clickbait = scores.pop(0) if result.title else None
-    result.related_clickbait = scores
+    One call to the headline model for a whole batch: its cost is mostly per call. Called
+    once the title is final (the HTML path may take it from the page's metadata).
+    """
+    headlines: list[str] = []
+    for result in results:
+        headlines.extend(([result.title] if result.title else []) + result.related)
+    scores = iter(float(s) for s in clickbait_scores(headlines))
+    for result in results:
+        result.clickbait = next(scores) if result.title else None
+        result.related_clickbait = [next(scores) for _ in result.related]
 
 
 def _all_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str | None]) -> list[str]:

@@ -10,8 +10,8 @@ string and described as arrays (one code point, one flag byte, per character), t
 run only on the lines that contain a literal every match needs (`cleaner/_literals.py`),
 and the context features are segment-wise array operations over the batch. To add a feature:
 name it in one of the tuples below and compute its column in the group that fills it
-(`_shape_columns`, `PATTERN_FEATURES`, `_context`); `_base_matrix` checks that every base
-column is filled.
+(`_shape_columns`, `PATTERN_FEATURES`, `_headline_columns`, `_context`); `_base_matrix`
+checks that every base column is filled.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import numpy as np
 
 from cleaner import _literals
 from cleaner import patterns as p
+from cleaner.clickbait import clickbait_scores
 
 BASE_NAMES: tuple[str, ...] = (
     "blank",
@@ -60,6 +61,7 @@ BASE_NAMES: tuple[str, ...] = (
     "frac_lower_words",
     "reporting_present",
     "reporting_past",
+    "clickbait",
 )
 _B = {name: i for i, name in enumerate(BASE_NAMES)}
 
@@ -77,6 +79,7 @@ NEIGHBOUR_NAMES: tuple[str, ...] = (
     "date_stamp",
     "byline",
     "editor_tag",
+    "clickbait",
 )
 NEIGHBOUR_OFFSETS: tuple[int, ...] = (-2, -1, 1, 2)
 
@@ -122,6 +125,8 @@ FEATURE_NAMES: tuple[str, ...] = (
 LONG_LINE_WORDS = 20
 #: Headline-like: short and not ending a sentence.
 HEADLINE_MAX_WORDS = 25
+#: `clickbait` of a line too long to be a headline: the headline model is not asked.
+NOT_A_HEADLINE = -1.0
 #: `colon_in_head`: a colon within this many characters of the line's start.
 HEAD_CHARS = 30
 #: `sentence_breaks` is capped here.
@@ -354,12 +359,27 @@ def _base_matrix(lines: list[str]) -> np.ndarray:
         return base
     batch = _Batch.of([stripped[i] for i in rows])
     columns = {**_shape_columns(batch), **_pattern_columns(batch)}
+    columns.update(_headline_columns(batch, columns["log_words"]))
     missing = set(BASE_NAMES) - {"blank"} - set(columns)
     if missing:
         raise AssertionError(f"base features without a computation: {sorted(missing)}")
     for name, values in columns.items():
         base[rows, _B[name]] = values
     return base
+
+
+def _headline_columns(batch: _Batch, log_words: np.ndarray) -> dict[str, np.ndarray]:
+    """The headline model's clickbait probability of every headline-length line.
+
+    A run of clickbait-shaped lines closing an article is a related tail ("You won't believe
+    ..."), whose wording the shape features cannot see. Longer lines are not asked: the
+    headline model knows nothing of paragraphs, and they are most of a document's text.
+    """
+    col = np.full(len(batch.texts), NOT_A_HEADLINE)
+    short = np.flatnonzero(np.expm1(log_words) <= HEADLINE_MAX_WORDS + 0.5)
+    if short.size:
+        col[short] = clickbait_scores([batch.texts[i] for i in short])
+    return {"clickbait": col}
 
 
 # --- context ---------------------------------------------------------------------------------

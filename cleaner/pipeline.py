@@ -33,7 +33,7 @@ import numpy as np
 
 from cleaner import features
 from cleaner import metadata as md
-from cleaner.assemble import assemble
+from cleaner.assemble import assemble, score_headlines
 from cleaner.model import line_model
 from cleaner.page import PageTimeout, time_limit
 from cleaner.result import Result
@@ -263,7 +263,9 @@ def _clean_batch(
                 results[slot] = Result.failed(
                     f"assembly failed: {type(exc).__name__}: {exc}", INTERNAL_ERROR
                 )
-    return [r for r in results if r is not None]
+    done = [r for r in results if r is not None]
+    score_headlines([r for r in done if r.error is None])
+    return done
 
 
 def clean_many(
@@ -350,6 +352,7 @@ def clean_html(
         return Result.failed(f"page could not be cleaned: {exc}", type(exc).__name__)
     result.title = result.title or _stripped(page.title)
     result.byline = result.byline or _stripped(page.author)
+    score_headlines([result])
     result.page = {
         key: value
         for key, value in (

@@ -81,6 +81,15 @@ def test_page_metadata_is_filled(modern):
     assert "Maria Jensen" in (modern.byline or "")
 
 
+def test_title_from_the_page_metadata_is_scored_for_clickbait(modern, wire):
+    from cleaner.clickbait import clickbait_score
+
+    for result in (modern, wire):
+        assert result.title
+        assert result.clickbait == pytest.approx(clickbait_score(result.title))
+        assert len(result.related_clickbait) == len(result.related)
+
+
 def test_old_table_layout_keeps_story_and_drops_menus(wire):
     assert wire.error is None
     assert "Thousands of dockers walked off the job" in wire.text

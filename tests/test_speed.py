@@ -173,3 +173,17 @@ def test_tree_arrays_that_would_loop_or_overrun_are_refused(bundle):
     bad["p_feature"][inner] = 10_000
     with pytest.raises(_trees.UnsupportedModel):
         _trees.Forest.from_arrays(bad, "p_")
+
+
+def test_cleaning_a_large_batch_imports_neither_scikit_learn_nor_pandas():
+    # A batch worker is one of many processes: scikit-learn (and the pandas it pulls in)
+    # would add ~180 MB to each, for a tree walk the numpy one nearly matches.
+    import subprocess
+
+    code = ("import sys, cleaner\n"
+            "doc = 'Headline here\\n\\n' + 'A sentence of the story, long enough to be prose.\\n' * 40\n"
+            "cleaner.clean_many([doc] * 200)\n"
+            "print('sklearn' in sys.modules, 'pandas' in sys.modules)")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert out.stdout.split() == ["False", "False"]

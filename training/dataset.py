@@ -19,9 +19,8 @@ from cleaner import features
 from training.docs import LabelledDoc
 
 CACHE_DIR = Path(__file__).parent / ".cache"
-#: What the shipped line model is trained on. The modern pages and cleaned texts are read by
-#: the evaluation (held-out sites only) and are next to join training (see DATA.md).
-SOURCES = ("l3s", "annotations", "wire")
+#: What the shipped line model is trained on (train-split sites of each; DATA.md).
+SOURCES = ("l3s", "modern", "annotations", "wire", "cleaned")
 #: Every source the evaluation scores, on test-split sites.
 EVAL_SOURCES = ("l3s", "modern", "annotations", "cleaned")
 #: Sources whose documents are labelled line by line throughout: their clean text (what

@@ -116,22 +116,27 @@ def _description_of(page: str) -> str | None:
 
 def _descriptions() -> list[str]:
     """Page descriptions (real standfirsts) of L3S and trafilatura-eval pages of training sites."""
-    from training.l3s import L3S_DIR, read_url_mapping
+    # The site of each page as its own source names it (training.modern.page_site,
+    # training.l3s._site), so no description of a dev or test site reaches training.
+    from training.l3s import L3S_DIR, _site, read_url_mapping
+    from training.modern import canonical_url, page_site
 
-    pages: list[tuple[str, Path]] = []
+    pages: list[tuple[str | None, Path, str]] = []  # (L3S site or None, file, evaldata url)
     with (TRAFILATURA_EVAL / "evaldata.jsonl").open(encoding="utf-8") as f:
         for raw in f:
             rec = json.loads(raw)
-            host = re.sub(r"^https?://", "", rec["url"]).split("/")[0].replace("hard::", "")
-            pages.append((host, TRAFILATURA_EVAL / rec["file"]))
+            pages.append((None, TRAFILATURA_EVAL / rec["file"], rec["url"]))
     for doc_id, url in sorted(read_url_mapping(L3S_DIR).items()):
-        pages.append((re.sub(r"^https?://", "", url).split("/")[0], L3S_DIR / "original" / f"{doc_id}.html"))
+        pages.append((_site(url), L3S_DIR / "original" / f"{doc_id}.html", ""))
     out = []
-    for host, path in pages:
-        if split_of(host) != "train" or not path.is_file():
+    for site, path, url in pages:
+        if not path.is_file():
             continue
         data = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
-        text = _description_of(data.decode("utf-8", "replace"))
+        page = data.decode("utf-8", "replace")
+        if split_of(site if site is not None else page_site(url, canonical_url(page))) != "train":
+            continue
+        text = _description_of(page)
         if text and text not in out:
             out.append(text)
     return out
