@@ -74,16 +74,11 @@ class Page:
         return {key: value for key in fields if (value := getattr(self, key))}
 
 
-def decode_html(html: str | bytes) -> str:
-    """Bytes as text: a BOM, then valid UTF-8, then the declared charset, then a guessed one.
+def decode_declared(raw: bytes) -> str | None:
+    """A BOM, then valid UTF-8, then the charset the page declares; None if none reads the bytes.
 
-    Valid UTF-8 comes before the declared charset because pages often declare ISO-8859-1
-    and are UTF-8 (87 of the 472 L3S-GN1 pages), while legacy text that happens to be
-    valid UTF-8 is rare. Labels browsers read as windows-1252 are read so here too.
+    What both the HTML path and the training data's page conversion trust before guessing.
     """
-    if isinstance(html, str):
-        return html
-    raw = bytes(html)
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             return raw.decode(encoding, errors="replace")
@@ -98,7 +93,7 @@ def decode_html(html: str | bytes) -> str:
             continue
         try:
             name = codecs.lookup(match.group(1).decode("ascii")).name
-        except LookupError:
+        except LookupError:  # x-user-defined, en-us and other labels no codec has
             continue
         if name in _AS_WINDOWS_1252:  # its five unassigned bytes decode as Latin-1 does
             return raw.decode("latin-1").translate(_WINDOWS_1252_C1)
@@ -106,6 +101,22 @@ def decode_html(html: str | bytes) -> str:
             return raw.decode(name)
         except UnicodeDecodeError:
             continue
+    return None
+
+
+def decode_html(html: str | bytes) -> str:
+    """Bytes as text: a BOM, then valid UTF-8, then the declared charset, then a guessed one.
+
+    Valid UTF-8 comes before the declared charset because pages often declare ISO-8859-1
+    and are UTF-8 (87 of the 472 L3S-GN1 pages), while legacy text that happens to be
+    valid UTF-8 is rare. Labels browsers read as windows-1252 are read so here too.
+    """
+    if isinstance(html, str):
+        return html
+    raw = bytes(html)
+    text = decode_declared(raw)
+    if text is not None:
+        return text
     # charset_normalizer directly (a trafilatura dependency), not bs4's UnicodeDammit, whose
     # sniffer changes with whether chardet happens to be installed.
     from charset_normalizer import from_bytes

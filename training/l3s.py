@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import codecs
 import importlib.metadata
 import json
 import logging
@@ -34,14 +33,7 @@ import lxml.html
 from lxml import etree
 
 from cleaner.blocks import BLOCK_TAGS  # the same block elements as the HTML path
-from cleaner.page import (  # the same charset sniffing as the HTML path
-    _AS_WINDOWS_1252,
-    _BOMS,
-    _CONTROL_CHARS,
-    _META_CHARSET,
-    _WINDOWS_1252_C1,
-    _XML_ENCODING,
-)
+from cleaner.page import _CONTROL_CHARS, decode_declared  # the same charset rules as the HTML path
 from cleaner.patterns import AGENCY_CREDIT, AGENCY_SIGNOFF
 from training.docs import DATA_DIR, LabelledDoc, site_of
 
@@ -103,35 +95,14 @@ _C1_CONTROLS = dict.fromkeys(range(0x80, 0xA0))
 
 
 def decode_html(raw: bytes) -> str:
-    """Page bytes as text: BOM, then valid UTF-8, then the declared charset, then UTF-8 lossily.
+    """Page bytes as text: what the page declares (`cleaner.page.decode_declared`), else UTF-8 lossily.
 
+    No charset guessing: the labelled text of the training pages must not depend on a sniffer.
     Valid UTF-8 goes before the declared charset because 87 of the 472 originals declare
-    another charset (mostly ISO-8859-1) but are UTF-8, while legacy text that happens to
-    be valid UTF-8 is rare.
+    another charset (mostly ISO-8859-1) but are UTF-8.
     """
-    for bom, encoding in _BOMS:
-        if raw.startswith(bom):
-            return raw.decode(encoding, errors="replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    head = raw[:4096]
-    for pattern in (_META_CHARSET, _XML_ENCODING):
-        match = pattern.search(head)
-        if not match:
-            continue
-        try:
-            name = codecs.lookup(match.group(1).decode("ascii")).name
-        except LookupError:  # x-user-defined, en-us and other labels no codec has
-            continue
-        try:
-            if name in _AS_WINDOWS_1252:  # its five unassigned bytes decode as Latin-1 does
-                return raw.decode("latin-1").translate(_WINDOWS_1252_C1)
-            return raw.decode(name)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
+    text = decode_declared(raw)
+    return raw.decode("utf-8", errors="replace") if text is None else text
 
 
 #: UTF-8 read as windows-1252 ("Â©", "â€™"): a lead byte as Latin-1, then continuation bytes
