@@ -13,6 +13,7 @@ reads, and cleaner/metadata.py reads them:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from cleaner import metadata as md
 from cleaner.clickbait import clickbait_scores
@@ -50,6 +51,31 @@ def _dateline(found: md.ParsedDateline, reference: md.DateLike | None) -> Dateli
     )
 
 
+def body_lines(
+    texts: Sequence[str], labels: Sequence[str]
+) -> tuple[list[tuple[int, str]], md.ParsedDateline | None]:
+    """The clean text's lines, each with the index of the input line it comes from, and the
+    dateline taken off the first of them (None if it opens with none)."""
+    body: list[tuple[int, str]] = []
+    glued = None
+    for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
+        if label != "body":
+            continue
+        text = text.strip()
+        if not body:
+            found = md.parse_dateline(text)
+            if found is not None and text[found.end:].strip():
+                glued, written = found, text
+                text = text[found.end:].strip()
+                # Copy re-filed by a second desk opens with two datelines: take off both, or
+                # the clean text opens with one and cleaning it again changes it.
+                while (again := md.parse_dateline(text)) is not None and text[again.end:].strip():
+                    text = text[again.end:].strip()
+                    glued = replace(found, raw=written[: len(written) - len(text)].strip())
+        body.append((i, text))
+    return body, glued
+
+
 def assemble(
     texts: Sequence[str],
     labels: Sequence[str],
@@ -64,25 +90,10 @@ def assemble(
         for text, label, score in zip(texts, labels, scores, strict=True)
     ]
     result = Result(lines=lines)
-
-    body: list[str] = []
-    for line in lines:
-        if line.label != "body":
-            continue
-        text = line.text.strip()
-        if not body and result.dateline is None:
-            found = md.parse_dateline(text)
-            if found is not None and text[found.end:].strip():
-                result.dateline = _dateline(found, reference)
-                written = text
-                text = text[found.end:].strip()
-                # Copy re-filed by a second desk opens with two datelines: take off both, or
-                # the clean text opens with one and cleaning it again changes it.
-                while (again := md.parse_dateline(text)) is not None and text[again.end:].strip():
-                    text = text[again.end:].strip()
-                    result.dateline.raw = written[: len(written) - len(text)].strip()
-        body.append(text)
-    result.text = "\n".join(body)
+    body, glued = body_lines(texts, labels)
+    result.text = "\n".join(text for _, text in body)
+    if glued is not None:
+        result.dateline = _dateline(glued, reference)
 
     if result.dateline is None:
         stamp = _first(lines, "dateline")

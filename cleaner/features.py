@@ -10,7 +10,7 @@ string and described as arrays (one code point, one flag byte, per character), t
 run only on the lines that contain a literal every match needs (`cleaner/_literals.py`),
 and the context features are segment-wise array operations over the batch. To add a feature:
 name it in one of the tuples below and compute its column in the group that fills it
-(`_shape_columns`, `PATTERN_FEATURES`, `_headline_columns`, `_context`); `_base_matrix`
+(`_shape_columns`, `PATTERN_FEATURES`, `_headline_columns`, `_context`); `base_matrix`
 checks that every base column is filled.
 """
 
@@ -348,7 +348,7 @@ def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
     return out
 
 
-def _base_matrix(lines: list[str]) -> np.ndarray:
+def base_matrix(lines: list[str]) -> np.ndarray:
     """Base features of every line of a batch; blank lines are `blank` and zeros."""
     base = np.zeros((len(lines), len(BASE_NAMES)))
     stripped = [line.strip() for line in lines]
@@ -535,20 +535,26 @@ def _context(
 def batch_features(docs: list[list[str]]) -> np.ndarray:
     """Stacked feature matrices of many documents, computed together: one row per line."""
     lines = [line for doc in docs for line in doc]
-    out = np.zeros((len(lines), len(FEATURE_NAMES)))
-    if not lines:
+    return features_from_base(base_matrix(lines), [len(doc) for doc in docs])
+
+
+def features_from_base(base: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+    """Stacked feature matrices from the base features of the documents' lines (`sizes`
+    lines a document): what a line is alone does not change with its document, so a
+    document cut shorter is featured again from the rows it keeps."""
+    out = np.zeros((base.shape[0], len(FEATURE_NAMES)))
+    if not base.shape[0]:
         return out
-    base = _base_matrix(lines)
     out[:, : len(BASE_NAMES)] = base
     is_blank = base[:, _B["blank"]] > 0
-    doc_of = np.repeat(np.arange(len(docs)), [len(doc) for doc in docs])
+    doc_of = np.repeat(np.arange(len(sizes)), sizes)
     nonblank = np.flatnonzero(~is_blank)
     if nonblank.size:
         first = np.concatenate(([True], doc_of[1:] != doc_of[:-1]))
         last = np.concatenate((doc_of[1:] != doc_of[:-1], [True]))
         blank_before = np.concatenate(([False], is_blank[:-1])) & ~first
         blank_after = np.concatenate((is_blank[1:], [False])) & ~last
-        segs = _Segments.of(np.bincount(doc_of[nonblank], minlength=len(docs)))
+        segs = _Segments.of(np.bincount(doc_of[nonblank], minlength=len(sizes)))
         out[nonblank, len(BASE_NAMES):] = _context(
             base[nonblank], segs, blank_before[nonblank].astype(float), blank_after[nonblank].astype(float)
         )

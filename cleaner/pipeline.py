@@ -1,4 +1,7 @@
-"""clean(text), clean_many(texts): segment -> features -> model -> assemble, one pass a batch.
+"""clean(text), clean_many(texts): segment -> features -> model -> settle -> assemble, a batch at once.
+
+Settling makes cleaning idempotent: the clean text is labelled again as `clean()` would
+label it, and what that would take off comes off, until nothing more does (`_settle`).
 
 Whatever a document holds, cleaning it returns a Result: a document that cannot be cleaned
 (not UTF-8, over a limit, too slow) gets a Result whose `error` says why, and the other
@@ -19,8 +22,9 @@ Limits, and what each one enforces (`Limits` sets them, one keyword on every ent
   bounds. Either way the document is refused before the model is asked. Features are
   computed for a whole batch at once and each document is charged that stage's time in
   proportion to its characters; a batch that fails or runs out of time is redone document
-  by document, each within its own limit. The model call is shared by the batch and is not
-  charged to any one document; `max_lines` bounds its share.
+  by document, each within its own limit. The model calls (the first, and one a settling
+  round) are shared by the batch and are not charged to any one document; `max_lines`
+  bounds a document's share, and `MAX_SETTLE_ROUNDS` the number of rounds.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import numpy as np
 
 from cleaner import features
 from cleaner import metadata as md
-from cleaner.assemble import assemble, score_headlines
+from cleaner.assemble import assemble, body_lines, score_headlines
 from cleaner.model import line_model
 from cleaner.page import PageTimeout, time_limit
 from cleaner.result import Result
@@ -49,6 +53,9 @@ MAX_INPUT_CHARS = 5_000_000
 MAX_LINES = 10_000
 #: Wall-clock seconds of a document's own work before it is given up as a Timeout.
 MAX_SECONDS = 30.0
+#: Rounds of `_settle` at most. Real documents settle within a few (8 at most on the
+#: development pages); each round takes off a line at least, and costs one more model call.
+MAX_SETTLE_ROUNDS = 16
 #: A UTF-8 character is at most this many bytes: bytes longer than this many times
 #: `max_chars` are refused without being decoded.
 _MAX_UTF8_BYTES_PER_CHAR = 4
@@ -159,14 +166,28 @@ def _timeout(limits: Limits) -> Timeout:
     return Timeout(f"document took longer than the limit of {limits.max_seconds} s (Limits.max_seconds)")
 
 
-def _one_by_one(pending: list[tuple[int, list[str], float]], limits: Limits) -> list[np.ndarray | Result]:
+@dataclass
+class _Doc:
+    """A document on its way through a batch: where its Result goes, its lines, the seconds
+    of its own work so far, and, once the model has been asked, its lines' base features
+    and labels."""
+
+    slot: int
+    lines: list[str]
+    own: float
+    base: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    scores: np.ndarray | None = None
+
+
+def _one_by_one(pending: list[_Doc], limits: Limits) -> list[np.ndarray | Result]:
     """Features document by document, each within its own time: finds the one at fault."""
     out: list[np.ndarray | Result] = []
-    for _slot, lines, own in pending:
-        started = time.perf_counter() - own  # its clock, as if its own work had just been done
+    for doc in pending:
+        started = time.perf_counter() - doc.own  # its clock, as if its own work had just been done
         try:
             with time_limit(limits.remaining(started)):
-                X = features.document_features(lines)
+                X = features.document_features(doc.lines)
             limits.check_time(started, "features")
         except PageTimeout:
             out.append(Result.failed(_timeout(limits)))
@@ -179,7 +200,7 @@ def _one_by_one(pending: list[tuple[int, list[str], float]], limits: Limits) -> 
     return out
 
 
-def _batch_features(pending: list[tuple[int, list[str], float]], limits: Limits) -> list[np.ndarray | Result]:
+def _batch_features(pending: list[_Doc], limits: Limits) -> list[np.ndarray | Result]:
     """Feature matrices of the pending documents, computed together (vectorised over all their
     lines), or a Result saying why a document has none.
 
@@ -187,10 +208,10 @@ def _batch_features(pending: list[tuple[int, list[str], float]], limits: Limits)
     the batch fails or runs past the time left to its most pressed document, the documents
     are done one by one, each within its own limit, so that only the one at fault fails.
     """
-    batch = [lines for _, lines, _ in pending]
+    batch = [doc.lines for doc in pending]
     t0 = time.perf_counter()
     max_s = limits.max_seconds
-    budget = None if max_s is None else min(max_s - own for _, _, own in pending)
+    budget = None if max_s is None else min(max_s - doc.own for doc in pending)
     try:
         with time_limit(budget):
             X = features.batch_features(batch)
@@ -201,14 +222,68 @@ def _batch_features(pending: list[tuple[int, list[str], float]], limits: Limits)
     shares = spent * chars / max(chars.sum(), 1.0)
     offsets = features.doc_offsets(batch)
     out: list[np.ndarray | Result] = []
-    for (_slot, _lines, own), share, a, b in zip(pending, shares, offsets[:-1], offsets[1:], strict=True):
+    for doc, share, a, b in zip(pending, shares, offsets[:-1], offsets[1:], strict=True):
         try:
-            limits.check_time(time.perf_counter() - (own + share), "features")
+            limits.check_time(time.perf_counter() - (doc.own + share), "features")
         except LimitExceeded as exc:
             out.append(Result.failed(exc))
             continue
         out.append(X[a:b])
     return out
+
+
+def _predict(docs: list[_Doc], X: np.ndarray) -> None:
+    """Label the documents' lines (rows of X, stacked in their order): one model call."""
+    offsets = features.doc_offsets([doc.lines for doc in docs])
+    labels, scores = line_model().predict(X, offsets)
+    for doc, a, b in zip(docs, offsets[:-1], offsets[1:], strict=True):
+        doc.base = X[a:b, : len(features.BASE_NAMES)]
+        doc.labels, doc.scores = labels[a:b], scores[a:b]
+
+
+def _settle(docs: list[_Doc]) -> None:
+    """Relabel each document until the model keeps every line of its clean text, so that
+    cleaning the clean text again changes nothing.
+
+    The model judges a line by its place and its neighbours, and cleaning takes lines away:
+    in the clean text, a story's first paragraph may now read as a standfirst, a last one
+    as a sign-off. So the clean text is labelled again, as `clean()` would label it (its
+    lines' base features are those of the input lines it keeps, but for a first line a
+    dateline came off), and what that takes off is taken off the document, with the label
+    and score that took it, until nothing more comes off. Each round takes off a line at
+    least, so it ends; after `MAX_SETTLE_ROUNDS` a document keeps what it has.
+    """
+    active = docs
+    for _ in range(MAX_SETTLE_ROUNDS):
+        rounds: list[tuple[_Doc, np.ndarray]] = []
+        clean: list[_Doc] = []
+        unglued: list[_Doc] = []  # clean texts whose first line lost a dateline
+        for doc in active:
+            body, glued = body_lines(doc.lines, doc.labels)
+            text = [line for _, line in body]
+            if not text or text == doc.lines:  # kept whole: labelling it again gives the same
+                continue
+            rows = np.array([i for i, _ in body])
+            rounds.append((doc, rows))
+            clean.append(_Doc(doc.slot, text, own=0.0, base=doc.base[rows]))
+            if glued is not None:
+                unglued.append(clean[-1])
+        if not clean:
+            return
+        if unglued:
+            firsts = features.base_matrix([c.lines[0] for c in unglued])
+            for c, row in zip(unglued, firsts, strict=True):
+                c.base[0] = row
+        _predict(clean, features.features_from_base(
+            np.vstack([c.base for c in clean]), [len(c.lines) for c in clean]
+        ))
+        active = []
+        for (doc, rows), again in zip(rounds, clean, strict=True):
+            off = np.flatnonzero(again.labels != "body")
+            if off.size:
+                doc.labels[rows[off]] = again.labels[off]
+                doc.scores[rows[off]] = again.scores[off]
+                active.append(doc)
 
 
 def _clean_batch(
@@ -218,10 +293,11 @@ def _clean_batch(
     """Clean (document, time its work started) pairs, asking the model once for all of them.
 
     Each document is decoded and segmented on its own; features are computed for the batch
-    at once, and the model is asked once for all of its lines.
+    at once, and the model is asked once for all of its lines (and once a round for the
+    lines of the clean texts that `_settle` labels again).
     """
     results: list[Result | None] = []
-    pending: list[tuple[int, list[str], float]] = []  # slot, lines, seconds of its own work so far
+    pending: list[_Doc] = []
     for doc, started in docs:
         started = time.perf_counter() if started is None else started
         try:
@@ -236,33 +312,29 @@ def _clean_batch(
         except _Unreadable as exc:
             results.append(Result.failed(str(exc), exc.kind))
             continue
-        pending.append((len(results), lines, time.perf_counter() - started))
+        pending.append(_Doc(len(results), lines, time.perf_counter() - started))
         results.append(None)
-    slots: list[int] = []
-    batch: list[list[str]] = []
+    labelled: list[_Doc] = []
     mats: list[np.ndarray] = []
-    for (slot, lines, _own), X in zip(pending, _batch_features(pending, limits) if pending else [],
-                                          strict=True):
+    for doc, X in zip(pending, _batch_features(pending, limits) if pending else [], strict=True):
         if isinstance(X, Result):
-            results[slot] = X
+            results[doc.slot] = X
             continue
-        slots.append(slot)
-        batch.append(lines)
+        labelled.append(doc)
         mats.append(X)
+    if labelled:
+        _predict(labelled, np.vstack(mats))
+        _settle(labelled)
     references = md.references_for(reference_date, len(results))
-    if batch:
-        X = np.vstack(mats) if len(mats) > 1 else mats[0]
-        offsets = features.doc_offsets(batch)
-        labels, scores = line_model().predict(X, offsets)
-        for slot, lines, start, end in zip(slots, batch, offsets[:-1], offsets[1:], strict=True):
-            try:
-                results[slot] = assemble(
-                    lines, labels[start:end], scores[start:end], reference_date=references[slot]
-                )
-            except Exception as exc:  # noqa: BLE001 - one document's failure must not stop its batch
-                results[slot] = Result.failed(
-                    f"assembly failed: {type(exc).__name__}: {exc}", INTERNAL_ERROR
-                )
+    for doc in labelled:
+        try:
+            results[doc.slot] = assemble(
+                doc.lines, doc.labels, doc.scores, reference_date=references[doc.slot]
+            )
+        except Exception as exc:  # noqa: BLE001 - one document's failure must not stop its batch
+            results[doc.slot] = Result.failed(
+                f"assembly failed: {type(exc).__name__}: {exc}", INTERNAL_ERROR
+            )
     done = [r for r in results if r is not None]
     score_headlines([r for r in done if r.error is None])
     return done

@@ -60,6 +60,14 @@ def test_batch_equals_documents_stacked_and_context_stays_inside_a_document():
     assert f.doc_offsets([a, b]).tolist() == [0, 4, 8]
 
 
+def test_a_document_cut_shorter_is_featured_as_from_scratch_from_the_base_rows_it_keeps():
+    """What cleaning relies on to label a clean text again without redoing the patterns."""
+    keep = [0, 2, 6, 7]
+    full = f.document_features(LINES)
+    again = f.features_from_base(full[keep, : len(f.BASE_NAMES)], [len(keep)])
+    assert np.array_equal(again, f.document_features([LINES[i] for i in keep]))
+
+
 def test_second_pass_sees_neighbour_probabilities_within_a_document():
     docs = [["a b c.", "d e f."], ["g h i."]]
     X = f.batch_features(docs)
