@@ -256,7 +256,7 @@ def _settle(docs: list[_Doc]) -> None:
     active = docs
     for _ in range(MAX_SETTLE_ROUNDS):
         rounds: list[tuple[_Doc, np.ndarray]] = []
-        clean: list[_Doc] = []
+        relabel: list[_Doc] = []  # the clean texts, labelled this round
         unglued: list[_Doc] = []  # clean texts whose first line lost a dateline
         for doc in active:
             body, glued = body_lines(doc.lines, doc.labels)
@@ -265,20 +265,20 @@ def _settle(docs: list[_Doc]) -> None:
                 continue
             rows = np.array([i for i, _ in body])
             rounds.append((doc, rows))
-            clean.append(_Doc(doc.slot, text, own=0.0, base=doc.base[rows]))
+            relabel.append(_Doc(doc.slot, text, own=0.0, base=doc.base[rows]))
             if glued is not None:
-                unglued.append(clean[-1])
-        if not clean:
+                unglued.append(relabel[-1])
+        if not relabel:
             return
         if unglued:
             firsts = features.base_matrix([c.lines[0] for c in unglued])
             for c, row in zip(unglued, firsts, strict=True):
                 c.base[0] = row
-        _predict(clean, features.features_from_base(
-            np.vstack([c.base for c in clean]), [len(c.lines) for c in clean]
+        _predict(relabel, features.features_from_base(
+            np.vstack([c.base for c in relabel]), [len(c.lines) for c in relabel]
         ))
         active = []
-        for (doc, rows), again in zip(rounds, clean, strict=True):
+        for (doc, rows), again in zip(rounds, relabel, strict=True):
             off = np.flatnonzero(again.labels != "body")
             if off.size:
                 doc.labels[rows[off]] = again.labels[off]
