@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cleaner.integrity import read_pins, verified_bytes
+from cleaner.integrity import loaded_once, read_pins, verified_bytes
 
 MODEL_DIR = Path(__file__).parent / "models"
 BLOCK_MODEL_FILE = "block_model.npz"
@@ -29,9 +28,6 @@ BLOCK_CHECKSUM_FILE = "BLOCK_SHA256"
 TREE_KEYS = ("feature", "threshold", "left", "right", "missing_left", "value", "roots", "baseline")
 ENSEMBLES = ("body", "kind")
 ARRAY_KEYS = tuple(f"{e}_{k}" for e in ENSEMBLES for k in TREE_KEYS) + ("meta_json",)
-
-_lock = threading.Lock()
-_cache: dict[str, BlockModel] = {}
 
 
 class BlockModelError(RuntimeError):
@@ -250,11 +246,7 @@ def load_verified(model_dir: Path = MODEL_DIR, name: str = BLOCK_MODEL_FILE) -> 
     return BlockModel.from_bytes(data)
 
 
+@loaded_once
 def block_model() -> BlockModel:
     """The shipped block model, loaded on first use and kept for the life of the process."""
-    with _lock:
-        model = _cache.get(BLOCK_MODEL_FILE)
-        if model is None:
-            model = load_verified()
-            _cache[BLOCK_MODEL_FILE] = model
-        return model
+    return load_verified()

@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from cleaner.integrity import verified_bytes
+from cleaner.integrity import loaded_once, verified_bytes
 
 MODEL_DIR = Path(__file__).parent / "models"
 WEIGHTS_FILE = "clickbait.npz"
@@ -283,17 +282,10 @@ def load_model(model_dir: Path = MODEL_DIR) -> HeadlineModel:
     )
 
 
-_lock = threading.Lock()
-_model: HeadlineModel | None = None
-
-
+@loaded_once
 def headline_model() -> HeadlineModel:
     """The shipped headline model, loaded on first use and kept for the life of the process."""
-    global _model
-    with _lock:
-        if _model is None:
-            _model = load_model()
-        return _model
+    return load_model()
 
 
 def clickbait_scores(headlines: Sequence[str]) -> np.ndarray:

@@ -6,8 +6,30 @@ Loading a model may run code (joblib) or trust its arrays, so every loader goes 
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def loaded_once(load: Callable[[], T]) -> Callable[[], T]:
+    """`load` run on the first call only (one thread at a time), its model kept for the life
+    of the process: every bundled model is read, checked and built once."""
+    lock = threading.Lock()
+    kept: list[T] = []
+
+    @functools.wraps(load)
+    def get() -> T:
+        with lock:
+            if not kept:
+                kept.append(load())
+            return kept[0]
+
+    return get
 
 
 def verified_bytes(path: Path, pinned: str | None, error: type[Exception], pin_file: str) -> bytes:

@@ -211,8 +211,7 @@ def iso_date(written: str | None, reference: DateLike | None = None) -> str | No
 # --- datelines ---------------------------------------------------------------------------
 
 _DATE_TEXT = DATE.pattern
-_PLACE_WORD = r"[A-Z][\w'’.\-]*"
-_PLACE = rf"{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,3}}"
+_PLACE = p.PLACE
 # `Vietnam`, `Calif.`, `N.Y.`, `W. Va.`, `West Bank`, `FLORIDA`
 _REGION = r"(?:[A-Z]\.\s?){0,3}[A-Z][\w'’\-]*\.?(?:\s[A-Z][\w'’\-]*\.?){0,2}"
 _LOCATION = rf"{_PLACE}(?:,\s*{_REGION})?"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ import numpy as np
 
 from cleaner import features
 from cleaner._trees import Forest
-from cleaner.integrity import read_pins, verified_bytes
+from cleaner.integrity import loaded_once, read_pins, verified_bytes
 
 MODEL_DIR = Path(__file__).parent / "models"
 LINE_MODEL_FILE = "line_model.joblib"
@@ -30,9 +29,6 @@ LINE_MODEL_FILE = "line_model.joblib"
 LINE_MODEL_ARRAYS = "line_model.npz"
 CHECKSUMS_FILE = "SHA256SUMS"
 _PASSES = ("first", "second")
-
-_lock = threading.Lock()
-_cache: dict[str, LineModel] = {}
 
 
 class ModelIntegrityError(RuntimeError):
@@ -152,11 +148,7 @@ def _load(model_dir: Path | None = None) -> LineModel:
     return LineModel.from_bundle(load_verified(LINE_MODEL_FILE, model_dir))
 
 
+@loaded_once
 def line_model() -> LineModel:
     """The shipped line model, loaded on first use and kept for the life of the process."""
-    with _lock:
-        model = _cache.get(LINE_MODEL_FILE)
-        if model is None:
-            model = _load()
-            _cache[LINE_MODEL_FILE] = model
-        return model
+    return _load()

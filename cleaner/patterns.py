@@ -14,16 +14,17 @@ _MONTH = (
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?)"
-_PLACE_WORD = r"[A-Z][\w'’.\-]*"
-_PLACE = rf"{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,3}}"
-_REGION = rf"{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,2}}"
+#: A capitalised word of a place name (`Seoul`, `St.`, `Jeju-do`), and a name of up to four.
+PLACE_WORD = r"[A-Z][\w'’.\-]*"
+PLACE = rf"{PLACE_WORD}(?:\s{PLACE_WORD}){{0,3}}"
+_REGION = rf"{PLACE_WORD}(?:\s{PLACE_WORD}){{0,2}}"
 # An agency in a dateline is an acronym or one capitalised word: (IANS), (Reuters), (NationPress).
 _AGENCY = r"[A-Z][A-Za-z&.]{1,19}"
 _DASH = r"(?:--|-|–|—|:)"
 
 #: `Seoul, April 30 (IANS) `, `LONDON, Sept 28 (Reuters) – `, `WASHINGTON (Reuters) - `
 DATELINE_AGENCY = re.compile(
-    rf"^(?P<place>{_PLACE})(?:,\s(?P<region>{_REGION}))??(?:,\s*(?P<date>{_DATE}))?\s*"
+    rf"^(?P<place>{PLACE})(?:,\s(?P<region>{_REGION}))??(?:,\s*(?P<date>{_DATE}))?\s*"
     rf"\((?P<agency>{_AGENCY})\)\s*{_DASH}?\s*(?=[\"“‘'A-Z0-9])"
 )
 #: `YALA, Thailand - `, `SEOUL -- `: a place in capitals and a dash, no agency.
@@ -34,7 +35,7 @@ DATELINE_CAPS = re.compile(
 )
 #: `By IANS, Kolkata : `
 DATELINE_BY_AGENCY = re.compile(
-    rf"^By\s(?P<agency>[A-Z]{{2,10}}),\s(?P<place>{_PLACE})\s*:\s*(?=[\"“‘'A-Z0-9])"
+    rf"^By\s(?P<agency>[A-Z]{{2,10}}),\s(?P<place>{PLACE})\s*:\s*(?=[\"“‘'A-Z0-9])"
 )
 _DATELINES = (DATELINE_AGENCY, DATELINE_BY_AGENCY, DATELINE_CAPS)
 
