@@ -2,24 +2,26 @@
 
     .venv/bin/python -m bench.profile_text [--corpus articles|pages] [--chunk 64] [--cprofile]
 
-Runs the stages of `clean_many` one after the other on CLI-sized chunks, one thread, and
-prints CPU seconds per stage (and per 1,000 documents). Feature extraction is also split
-into its groups (character shapes, patterns, context). With --cprofile, the functions that
-take the most time under cProfile follow (cProfile slows Python code more than C code, so
-use the stage table for proportions).
+Runs `clean_many` itself on CLI-sized chunks, one thread, with the functions it calls for
+each stage wrapped in a clock, and prints CPU seconds per stage (and per 1,000 documents).
+A stage's time is its own: a stage that calls another (the model inside settling) is not
+charged for it, and the model's stages are named for the round they serve (the input, or
+the clean texts `_settle` labels again). With --cprofile, the functions that take the most
+time under cProfile follow (cProfile slows Python code more than C code, so use the stage
+table for proportions).
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import json
+import functools
 import os
 import pstats
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -27,75 +29,109 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
 from bench import corpora  # noqa: E402
-from cleaner import features  # noqa: E402
-from cleaner.assemble import assemble  # noqa: E402
+from cleaner import _trees, features, pipeline  # noqa: E402
 from cleaner.model import line_model  # noqa: E402
 from cleaner.segment import split_lines  # noqa: E402
 
 #: Passes over the corpus; the stage times are their medians.
 REPEAT = 3
+#: Documents a `clean_many` call, as the CLI batches them.
+CHUNK = 64
+#: (module or class, function name, stage name): what is clocked. A stage name with `{round}`
+#: is charged to the round it runs in.
+STAGES: tuple[tuple[Any, str, str], ...] = (
+    (pipeline, "_prepare", "segmentation (decode, split_lines)"),
+    (features, "_shape_columns", "features: character shapes"),
+    (features, "_pattern_columns", "features: patterns (regexes)"),
+    (features, "_headline_columns", "features: headline model"),
+    (features, "base_matrix", "features: base, the rest"),
+    (features, "features_from_base", "features: context ({round})"),
+    (features, "second_pass_features", "second-pass features ({round})"),
+    (_trees.Forest, "predict_proba", "trees ({round})"),
+    (pipeline, "_settle", "settling, the rest"),
+    (pipeline, "assemble", "assemble (metadata, Result)"),
+    (pipeline, "score_headlines", "related headlines' clickbait"),
+)
 
 
-def _stages(texts: list[bytes], chunk: int, clock: Callable[[str, Callable[[], Any]], Any]) -> None:
-    model = line_model()
-    blank = features.BASE_NAMES.index("blank")
+class _Clock:
+    """Own CPU time per stage: time spent in a nested stage is charged to that stage only."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = defaultdict(float)
+        self._stack: list[tuple[str, float]] = []
+        self._round = "input"
+
+    def wrap(self, name: str, f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def clocked(*args: Any, **kwargs: Any) -> Any:
+            stage = name.format(round=self._round)
+            if name.startswith("trees"):
+                model = line_model()
+                which = "first pass" if args[0] is model.first else "second pass"
+                stage = f"{which} trees ({self._round})"
+            if f.__name__ == "_settle":
+                self._round = "settling"
+            self._enter(stage)
+            try:
+                return f(*args, **kwargs)
+            finally:
+                self._leave()
+                if f.__name__ == "_settle":
+                    self._round = "input"
+
+        return clocked
+
+    def _enter(self, stage: str) -> None:
+        now = time.process_time()
+        if self._stack:
+            outer, since = self._stack[-1]
+            self.spent[outer] += now - since
+        self._stack.append((stage, now))
+
+    def _leave(self) -> None:
+        now = time.process_time()
+        stage, since = self._stack.pop()
+        self.spent[stage] += now - since
+        if self._stack:
+            self._stack[-1] = (self._stack[-1][0], now)
+
+
+@contextmanager
+def clocked_stages(clock: _Clock) -> Iterator[None]:
+    saved = [(owner, attr, getattr(owner, attr)) for owner, attr, _ in STAGES]
+    try:
+        for owner, attr, name in STAGES:
+            setattr(owner, attr, clock.wrap(name, getattr(owner, attr)))
+        yield
+    finally:
+        for owner, attr, f in saved:
+            setattr(owner, attr, f)
+
+
+def _clean_all(texts: list[bytes], chunk: int) -> None:
     for a in range(0, len(texts), chunk):
-        docs = texts[a : a + chunk]
-        batch = clock("segmentation (decode, split_lines)", partial(_segment, docs))
-        stripped = [s for s in (line.strip() for doc in batch for line in doc) if s]
-        b = features._Batch.of(stripped)
-        clock("  features: character shapes", partial(features._shape_columns, b))
-        clock("  features: patterns (regexes)", partial(features._pattern_columns, b))
-        X = clock("features, all (batch_features)", partial(features.batch_features, batch))
-        offsets = features.doc_offsets(batch)
-        rows = np.flatnonzero(X[:, blank] == 0)
-        proba1 = np.zeros((X.shape[0], model.labels.size))
-        proba1[rows] = clock("predict, first pass", partial(model.first.predict_proba, X[rows]))
-        X2 = clock("second-pass features", partial(features.second_pass_features, X, proba1, offsets))
-        proba = clock("predict, second pass", partial(model.second.predict_proba, X2[rows]))
-        labels = np.full(X.shape[0], "blank", dtype=object)
-        scores = np.ones(X.shape[0])
-        best = proba.argmax(axis=1)
-        labels[rows] = model.labels[best]
-        scores[rows] = proba[np.arange(rows.size), best]
-        results = clock("assemble", partial(_assemble, batch, labels, scores, offsets))
-        clock("to_dict + json.dumps", partial(_records, results))
-
-
-def _segment(docs: list[bytes]) -> list[list[str]]:
-    return [split_lines(x.decode("utf-8")) for x in docs]
-
-
-def _assemble(batch: list[list[str]], labels: np.ndarray, scores: np.ndarray, offsets: np.ndarray) -> list:
-    spans = zip(batch, offsets[:-1], offsets[1:], strict=True)
-    return [assemble(doc, labels[s:e], scores[s:e]) for doc, s, e in spans]
-
-
-def _records(results: list) -> list[str]:
-    return [json.dumps(r.to_dict(), ensure_ascii=False) for r in results]
+        pipeline.clean_many(texts[a : a + chunk])
 
 
 def run(texts: list[bytes], chunk: int, repeat: int = REPEAT) -> dict[str, float]:
     """Median CPU seconds per stage over `repeat` passes (after a warm-up chunk)."""
     runs: dict[str, list[float]] = defaultdict(list)
-    _stages(texts[:chunk], chunk, lambda name, f: f())
+    _clean_all(texts[:chunk], chunk)
     for _ in range(repeat):
-        acc: dict[str, float] = defaultdict(float)
-
-        def clock(name: str, f: Callable[[], Any], acc: dict[str, float] = acc) -> Any:
-            t0 = time.process_time()
-            out = f()
-            acc[name] += time.process_time() - t0
-            return out
-
-        _stages(texts, chunk, clock)
-        for name, secs in acc.items():
+        clock = _Clock()
+        t0 = time.process_time()
+        with clocked_stages(clock):
+            _clean_all(texts, chunk)
+        total = time.process_time() - t0
+        for name, secs in clock.spent.items():
             runs[name].append(secs)
-    return {name: float(np.median(v)) for name, v in runs.items()}
+        runs["everything else (batching, clean_many)"].append(total - sum(clock.spent.values()))
+    return {name: float(np.median(v)) for name, v in sorted(runs.items(), key=lambda kv: -np.median(kv[1]))}
 
 
 def report(stages: dict[str, float], n_docs: int, n_lines: int) -> str:
-    total = sum(v for k, v in stages.items() if not k.startswith("  "))
+    total = sum(stages.values())
     out = [
         f"{n_docs} documents, {n_lines} lines; {total:.2f} CPU s in all: "
         f"{n_docs / total:,.0f} documents per CPU-second",
@@ -112,7 +148,7 @@ def report(stages: dict[str, float], n_docs: int, n_lines: int) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", choices=("articles", "pages"), default="articles")
-    ap.add_argument("--chunk", type=int, default=64)
+    ap.add_argument("--chunk", type=int, default=CHUNK)
     ap.add_argument("--cprofile", action="store_true")
     args = ap.parse_args(argv)
     corpus = corpora.build_articles() if args.corpus == "articles" else corpora.build_pages()
@@ -121,7 +157,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.cprofile:
         prof = cProfile.Profile()
         prof.enable()
-        _stages(corpus.docs, args.chunk, lambda name, f: f())
+        _clean_all(corpus.docs, args.chunk)
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(20)
 

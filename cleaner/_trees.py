@@ -8,6 +8,8 @@ imported), and `Forest.predict_proba` reproduces scikit-learn's probabilities bi
 the same comparisons (`x <= threshold`, missing values sent where the split says), the leaf
 values added iteration by iteration in scikit-learn's order, and its softmax, on arrays laid
 out as scikit-learn lays them out (the last bits of a float sum depend on that order).
+`predict_proba` can also stop early for the rows its first iterations are sure of (the line
+model's cascade, `cleaner/model.py`); the other rows still get scikit-learn's figures.
 
 Two ways to walk the trees give the same numbers:
 
@@ -188,60 +190,88 @@ class Forest:
 
     # --- prediction ----------------------------------------------------------------------
 
-    def raw_predict(self, X: np.ndarray) -> np.ndarray:
-        """Baseline plus every tree's leaf value, summed as scikit-learn sums them.
+    def raw_predict(self, X: np.ndarray, stop: int | None = None) -> np.ndarray:
+        """Baseline plus the leaf values of iterations [0, stop) (all by default), summed as
+        scikit-learn sums them."""
+        X = self._checked(X)
+        # Column k of raw is class k; scikit-learn keeps it in Fortran order and adds the
+        # trees' values one iteration at a time: the same order gives the same bits.
+        raw = np.zeros((X.shape[0], self.n_classes), dtype=np.float64, order="F")
+        raw += self.baseline
+        self._add_iterations(X, raw, 0, self.n_iter if stop is None else stop)
+        return raw
+
+    def predict_proba(self, X: np.ndarray, exit_after: int | None = None, exit_at: float = 1.0) -> np.ndarray:
+        """scikit-learn's `predict_proba`: softmax of the raw predictions, as it computes it.
+
+        With `exit_after`, a row whose largest probability after that many iterations is at
+        least `exit_at` keeps those probabilities (a boosted model's first iterations already
+        settle the easy rows); the other rows go through every iteration and get exactly
+        scikit-learn's probabilities.
+        """
+        if exit_after is None or exit_after >= self.n_iter:
+            return _softmax(self.raw_predict(X))
+        X = self._checked(X)
+        raw = self.raw_predict(X, stop=exit_after)
+        proba = _softmax(raw)
+        unsure = np.flatnonzero(proba.max(axis=1) < exit_at)
+        if unsure.size:
+            rest = np.asfortranarray(raw[unsure])
+            self._add_iterations(X[unsure], rest, exit_after, self.n_iter)
+            proba[unsure] = _softmax(rest)
+        return proba
+
+    def _checked(self, X: np.ndarray) -> np.ndarray:
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.n_features:
+            raise ValueError(f"X must have {self.n_features} columns, not {X.shape[1:]}")
+        return X
+
+    def _add_iterations(self, X: np.ndarray, raw: np.ndarray, start: int, stop: int) -> None:
+        """Add the leaf values of iterations [start, stop) to `raw`, an iteration at a time.
 
         Rows go through in blocks, so that the leaf values held at once (a float per tree and
         row) stay a few megabytes however large the batch.
         """
-        X = np.ascontiguousarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.n_features:
-            raise ValueError(f"X must have {self.n_features} columns, not {X.shape[1:]}")
-        n = X.shape[0]
+        n, k = X.shape[0], self.n_classes
+        n_iter = stop - start
+        if n_iter <= 0 or n == 0:
+            return
+        trees = (start * k, stop * k)
         compiled = self._use_compiled(n)
-        step = COMPILED_BLOCK_ROWS if compiled else max(1, NUMPY_BLOCK_PAIRS // max(self.n_trees, 1))
-        # Column k of raw is class k; scikit-learn keeps it in Fortran order and adds the
-        # trees' values one iteration at a time: the same order gives the same bits.
-        raw = np.zeros((n, self.n_classes), dtype=np.float64, order="F")
-        raw += self.baseline
+        step = COMPILED_BLOCK_ROWS if compiled else max(1, NUMPY_BLOCK_PAIRS // (n_iter * k))
         for a in range(0, n, step):
             block = X[a : a + step]
-            leaves = self._leaf_values_compiled(block) if compiled else self._leaf_values_numpy(block)
-            by_iteration = leaves.reshape(block.shape[0], self.n_iter, self.n_classes)
+            if compiled:
+                leaves = self._leaf_values_compiled(block, *trees)
+            else:
+                leaves = self._leaf_values_numpy(block, *trees)
+            by_iteration = leaves.reshape(block.shape[0], n_iter, k)
             acc = raw[a : a + step]
-            for it in range(self.n_iter):
+            for it in range(n_iter):
                 acc += by_iteration[:, it, :]
-        return raw
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """scikit-learn's `predict_proba`: softmax of the raw predictions, as it computes it."""
-        raw = self.raw_predict(X)
-        out = np.asarray(raw, copy=True)
-        out -= out.max(axis=1).reshape(-1, 1)
-        np.exp(out, out=out)
-        out /= out.sum(axis=1).reshape(-1, 1)
-        return out
 
     def _use_compiled(self, n_rows: int) -> bool:
         if n_rows < COMPILED_MIN_ROWS or "sklearn" not in sys.modules:
             return False
         return _compiled_walk() is not None
 
-    def _leaf_values_numpy(self, X: np.ndarray) -> np.ndarray:
-        """Leaf value of every (row, tree): all pairs walk down one level a step.
+    def _leaf_values_numpy(self, X: np.ndarray, first: int, stop: int) -> np.ndarray:
+        """Leaf value of every (row, tree) of trees [first, stop): all pairs walk down one
+        level a step.
 
         Pairs are ordered tree by tree (a tree's nodes stay in cache); from level
         `NUMPY_COMPACT_FROM` on, every `NUMPY_COMPACT_EVERY` levels, the pairs that reached a
         leaf are set aside (half of them have by depth 5).
         """
-        m, t = X.shape[0], self.n_trees
+        m, t = X.shape[0], stop - first
         n_cols = X.shape[1]
         index = np.int32 if m * n_cols < np.iinfo(np.int32).max else np.int64
         feature = self.feature.astype(index)
         children = self.children.reshape(-1)
         has_nan = bool(np.isnan(X).any())
         flat_x = X.reshape(-1)
-        node = np.repeat(self.tree_start[:-1].astype(np.int32), m)
+        node = np.repeat(self.tree_start[first:stop].astype(np.int32), m)
         base = np.tile(np.arange(m, dtype=index) * n_cols, t)
         slot: np.ndarray | None = None  # which pair each active entry is (None: all, in order)
         result = np.empty(m * t, dtype=np.float64)
@@ -264,14 +294,15 @@ class Forest:
         result[slice(None) if slot is None else slot] = self.value[node]
         return result.reshape(t, m).T
 
-    def _leaf_values_compiled(self, X: np.ndarray) -> np.ndarray:
-        """Leaf value of every (row, tree) by scikit-learn's compiled walk, a call per tree."""
+    def _leaf_values_compiled(self, X: np.ndarray, first: int, stop: int) -> np.ndarray:
+        """Leaf value of every (row, tree) of trees [first, stop) by scikit-learn's compiled
+        walk, a call per tree."""
         walk, record_dtype = _compiled_walk()  # type: ignore[misc]
         records = self._sklearn_records(record_dtype)
-        out = np.empty((self.n_trees, X.shape[0]), dtype=np.float64)
+        out = np.empty((stop - first, X.shape[0]), dtype=np.float64)
         no_bitsets = np.zeros((0, 8), dtype=np.uint32)
         no_map = np.zeros(self.n_features, dtype=np.uint32)
-        for j, record in enumerate(records):
+        for j, record in enumerate(records[first:stop]):
             walk(record, X, no_bitsets, no_bitsets, no_map, COMPILED_THREADS, out[j])
         return out.T
 
@@ -293,6 +324,15 @@ class Forest:
                 records.append(rec)
             self._records = records
         return self._records
+
+
+def _softmax(raw: np.ndarray) -> np.ndarray:
+    """scikit-learn's softmax, on an array laid out as its raw predictions are (Fortran order)."""
+    out = np.asarray(raw, copy=True)
+    out -= out.max(axis=1).reshape(-1, 1)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1).reshape(-1, 1)
+    return out
 
 
 def _compiled_walk() -> tuple[Any, np.dtype] | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,28 @@ def load_verified(name: str, model_dir: Path = MODEL_DIR) -> Any:
     return joblib.load(io.BytesIO(data))
 
 
+@dataclass(frozen=True)
+class Cascade:
+    """Where the line model spares itself work on lines it is already sure of.
+
+    The first pass stops after `exit_after` iterations for a line whose largest probability
+    is then at least `exit_at`; the second pass revises only the lines the first pass is less
+    than `revise_below` sure of. Training applies the same rule to the first pass's
+    out-of-fold probabilities, so the second pass learns from what it will see. No cascade
+    (None) runs every iteration on every line.
+    """
+
+    exit_after: int
+    exit_at: float
+    revise_below: float
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> Cascade | None:
+        spec = meta.get("cascade")
+        return None if spec is None else cls(int(spec["exit_after"]), float(spec["exit_at"]),
+                                             float(spec["revise_below"]))
+
+
 @dataclass
 class LineModel:
     """Two passes of a classifier: lines alone, then lines with their neighbours' judgements."""
@@ -66,6 +88,7 @@ class LineModel:
     second: Forest
     feature_names: tuple[str, ...]
     meta: dict[str, Any]
+    cascade: Cascade | None = field(init=False, default=None)  # from meta["cascade"]
 
     def __post_init__(self) -> None:
         if tuple(self.feature_names) != features.FEATURE_NAMES:
@@ -76,6 +99,10 @@ class LineModel:
         for forest in (self.first, self.second):
             if forest.n_classes != self.labels.size:
                 raise ModelIntegrityError("the line model's trees and labels disagree")
+        try:
+            self.cascade = Cascade.from_meta(self.meta)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelIntegrityError(f"the line model's cascade settings are unreadable: {exc}") from exc
 
     @classmethod
     def from_bundle(cls, bundle: dict[str, Any]) -> LineModel:
@@ -118,11 +145,24 @@ class LineModel:
         return cls(labels=labels, first=forests["first"], second=forests["second"],
                    feature_names=names, meta=meta)
 
+    def first_pass(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of rows judged alone (early exit for the sure ones, if cascaded)."""
+        if self.cascade is None:
+            return self.first.predict_proba(X)
+        return self.first.predict_proba(X, self.cascade.exit_after, self.cascade.exit_at)
+
+    def to_revise(self, proba1: np.ndarray) -> np.ndarray:
+        """Which rows the second pass revises, from their first-pass probabilities."""
+        if self.cascade is None:
+            return np.ones(proba1.shape[0], dtype=bool)
+        return proba1.max(axis=1) < self.cascade.revise_below
+
     def predict(self, X: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Label and probability per row; blank lines are `blank` without asking the model.
 
         Only the non-blank rows go through the trees: a row's prediction does not depend on
-        the others, and the second pass reads the first pass's only at non-blank rows.
+        the others, and the second pass reads the first pass's only at non-blank rows. With a
+        cascade, a row the second pass does not revise keeps its first-pass probabilities.
         """
         n = X.shape[0]
         labels = np.full(n, "blank", dtype=object)
@@ -131,9 +171,12 @@ class LineModel:
         if rows.size == 0:
             return labels, scores
         proba1 = np.zeros((n, self.labels.size))
-        proba1[rows] = self.first.predict_proba(X[rows])
-        X2 = features.second_pass_features(X, proba1, offsets)
-        proba = self.second.predict_proba(X2[rows])
+        proba1[rows] = proba = self.first_pass(X[rows])
+        revise = np.flatnonzero(self.to_revise(proba))
+        if revise.size:
+            X2 = features.second_pass_features(X, proba1, offsets)
+            proba = proba.copy()
+            proba[revise] = self.second.predict_proba(X2[rows[revise]])
         best = proba.argmax(axis=1)
         labels[rows] = self.labels[best]
         scores[rows] = proba[np.arange(rows.size), best]

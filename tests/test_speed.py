@@ -187,3 +187,33 @@ def test_cleaning_a_large_batch_imports_neither_scikit_learn_nor_pandas():
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_early_exit_keeps_the_staged_probabilities_of_sure_rows_and_full_ones_of_the_rest(bundle, X_lines):
+    est = bundle["first"]
+    forest = _trees.Forest.from_estimator(est)
+    exit_after, exit_at = 10, 0.9
+    staged = next(p for k, p in enumerate(est.staged_predict_proba(X_lines), start=1) if k == exit_after)
+    full = est.predict_proba(X_lines)
+    got = forest.predict_proba(X_lines, exit_after, exit_at)
+    sure = staged.max(axis=1) >= exit_at
+    assert 0 < sure.sum() < sure.size  # both kinds of row are in the sample
+    # scikit-learn's staged probabilities lay the sum out otherwise: equal to the last few bits.
+    np.testing.assert_allclose(got[sure], staged[sure], rtol=1e-12, atol=1e-15)
+    assert np.array_equal(got[~sure], full[~sure])
+
+
+def test_the_second_pass_revises_only_the_rows_the_cascade_sends_it(bundle):
+    plain = model.LineModel.from_bundle({**bundle, "meta": {**bundle.get("meta", {}), "cascade": None}})
+    cascade = {"exit_after": plain.first.n_iter, "exit_at": 1.0, "revise_below": 0.9}
+    cascaded = model.LineModel.from_bundle({**bundle, "meta": {**bundle.get("meta", {}), "cascade": cascade}})
+    docs = _docs()
+    X, off = features.batch_features(docs), features.doc_offsets(docs)
+    rows = X[:, 0] == 0
+    proba1 = plain.first.predict_proba(X[rows])
+    revised = proba1.max(axis=1) < 0.9
+    assert 0 < revised.sum() < revised.size
+    score_plain, score_cascaded = plain.predict(X, off)[1], cascaded.predict(X, off)[1]
+    line = np.flatnonzero(rows)
+    assert np.array_equal(score_cascaded[line[~revised]], proba1[~revised].max(axis=1))
+    assert np.array_equal(score_cascaded[line[revised]], score_plain[line[revised]])

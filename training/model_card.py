@@ -41,11 +41,15 @@ per-line features of `cleaner/features.py` (shape, length, punctuation, capitals
 position from start and end, dateline / agency / editor-tag / bullet / header shapes, the same
 for two neighbours up and down, distance from related and summary headers, how much prose
 follows). The second pass also sees the first pass's probabilities of the line and its
-neighbours (trained on out-of-fold predictions, folds by site).
+neighbours (trained on out-of-fold predictions, folds by site). Cascade (`cleaner/model.py`):
+a line whose first-pass probability is at least `exit_at` after `exit_after` iterations
+stops there, and the second pass revises only lines the first is less than `revise_below`
+sure of, which takes the model's work on an article to some 40 % of running every tree.
 
 - scikit-learn {meta['sklearn_version']} (the package pins `>=1.9,<1.10`)
 - SHA-256 (`SHA256SUMS`): `{checksums.split()[0]}`
 - parameters: `{json.dumps(meta['tree_params'])}`
+- cascade: `{json.dumps(meta.get('cascade'))}`
 - rebuilt by `make train` from `training/` and `../shared/data` alone (fixed seeds)
 
 ## Training data (train-split sites only)
