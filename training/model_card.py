@@ -44,7 +44,7 @@ follows). The second pass also sees the first pass's probabilities of the line a
 neighbours (trained on out-of-fold predictions, folds by site). Cascade (`cleaner/model.py`):
 a line whose first-pass probability is at least `exit_at` after `exit_after` iterations
 stops there, and the second pass revises only lines the first is less than `revise_below`
-sure of, which takes the model's work on an article to some 40 % of running every tree.
+sure of: on the benchmark articles the trees take 28 % of the time every tree would (bench/profile_text.py).
 
 - scikit-learn {meta['sklearn_version']} (the package pins `>=1.9,<1.10`)
 - SHA-256 (`SHA256SUMS`): `{checksums.split()[0]}`
