@@ -135,6 +135,9 @@ MAX_SENTENCE_BREAKS = 10
 ALL_CAPS_MIN_LETTERS = 3
 _QUOTES = "\"“‘'«„"
 _QUESTION_TAIL = _QUOTES + "”’)"
+#: `ends_sentence`: a line ending in one of these, closing quotes and brackets aside.
+_SENTENCE_END = (".", "!", "?", "…")
+_SENTENCE_TAIL = "\"”’')]"
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»–—…•·")
 
 # --- characters ------------------------------------------------------------------------------
@@ -241,6 +244,10 @@ def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
         "ends_question": np.fromiter(
             (s.rstrip(_QUESTION_TAIL).endswith("?") for s in texts), dtype=bool, count=len(texts)
         ),
+        # str methods from the end, not a regex searched from every start: 10x cheaper.
+        "ends_sentence": np.fromiter(
+            (s.rstrip(_SENTENCE_TAIL).endswith(_SENTENCE_END) for s in texts), dtype=bool, count=len(texts)
+        ),
         "ends_colon": cps[starts + n_chars - 1] == ord(":"),
         "frac_upper": upper / np.maximum(letters, 1),
         "frac_titlecase_words": np.where(has_words, title_words / safe_words, 0.0),
@@ -308,7 +315,6 @@ class PatternFeature:
 
 
 PATTERN_FEATURES: tuple[PatternFeature, ...] = (
-    PatternFeature("ends_sentence", "search", p.SENTENCE_END),
     PatternFeature("sentence_breaks", "count", p.SENTENCE_BREAK, cap=MAX_SENTENCE_BREAKS),
     PatternFeature("starts_bullet", "match", p.BULLET),
     # `match_dateline` is one of these patterns matching at the start.

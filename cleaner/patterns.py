@@ -108,7 +108,6 @@ REPORTING_PRESENT = re.compile(
 )
 REPORTING_PAST = re.compile(r"\b(?:said|told|added|reported|according)\b")
 URL = re.compile(r"https?://|www\.\w", re.IGNORECASE)
-SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s*$")
 SENTENCE_BREAK = re.compile(r"[.!?][\"”’')\]]*\s+[\"“‘(]?[A-Z]")
 WORD = re.compile(r"\w+")
 

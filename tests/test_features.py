@@ -82,3 +82,16 @@ def test_second_pass_sees_neighbour_probabilities_within_a_document():
 
 def test_empty_document():
     assert f.document_features([]).shape == (0, len(f.FEATURE_NAMES))
+
+
+def test_ends_sentence_is_a_terminal_mark_before_closing_quotes_and_brackets():
+    import re
+
+    # The definition the column had as a regex, searched in each stripped line.
+    regex = re.compile(r"[.!?…][\"”’')\]]*\s*$")
+    lines = ["He left.", 'He said "no."', "Really?)", "Wait…", "Done.”’", "No end", "Mid. sentence",
+             "A list:", "(AP)", ".", '"', "Ends in a quote ”", "Then! ]", "1.5", "x.)]\"", "Word .\u201d"]
+    col = f.BASE_NAMES.index("ends_sentence")
+    got = f.batch_features([lines])[:, col]
+    assert got.tolist() == [float(bool(regex.search(line))) for line in lines]
+    assert 0 < got.sum() < len(lines)
