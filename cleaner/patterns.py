@@ -89,9 +89,10 @@ LEGAL = re.compile(
     r"|privacy\s+policy|cookie|disclaimer|may\s+not\s+be\s+(?:published|reproduced)",
     re.IGNORECASE,
 )
+#: The unanchored credits behind a lookahead of their first characters (as PROMO's words).
 CAPTION = re.compile(
     r"^\s*\(?(?:photo|image|picture|file\s+photo|credit|video|pic)s?\s*(?::|\||by\b|/)"
-    r"|getty\s+images|\bafp/|/afp\b|\breuters/|\bap\s+photo|\(photo\b|\(image\b|shutterstock",
+    r"|(?=[gars/(])(?:getty\s+images|\bafp/|/afp\b|\breuters/|\bap\s+photo|\(photo\b|\(image\b|shutterstock)",
     re.IGNORECASE,
 )
 DATE_STAMP = re.compile(
