@@ -79,6 +79,14 @@ class Cascade:
                                              float(spec["revise_below"]))
 
 
+def first_pass_proba(forest: Forest, X: np.ndarray, cascade: Cascade | None) -> np.ndarray:
+    """The first pass's probabilities under `cascade`: what the shipped model computes, and
+    what training feeds the second pass (out of fold)."""
+    if cascade is None:
+        return forest.predict_proba(X)
+    return forest.predict_proba(X, cascade.exit_after, cascade.exit_at)
+
+
 @dataclass
 class LineModel:
     """Two passes of a classifier: lines alone, then lines with their neighbours' judgements."""
@@ -147,9 +155,7 @@ class LineModel:
 
     def first_pass(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities of rows judged alone (early exit for the sure ones, if cascaded)."""
-        if self.cascade is None:
-            return self.first.predict_proba(X)
-        return self.first.predict_proba(X, self.cascade.exit_after, self.cascade.exit_at)
+        return first_pass_proba(self.first, X, self.cascade)
 
     def to_revise(self, proba1: np.ndarray) -> np.ndarray:
         """Which rows the second pass revises, from their first-pass probabilities."""

@@ -26,7 +26,15 @@ from sklearn.model_selection import GroupKFold
 
 from cleaner import features
 from cleaner._trees import Forest
-from cleaner.model import CHECKSUMS_FILE, LINE_MODEL_ARRAYS, LINE_MODEL_FILE, MODEL_DIR, LineModel
+from cleaner.model import (
+    CHECKSUMS_FILE,
+    LINE_MODEL_ARRAYS,
+    LINE_MODEL_FILE,
+    MODEL_DIR,
+    Cascade,
+    LineModel,
+    first_pass_proba,
+)
 from training.dataset import SOURCES, Matrix, build_matrix, load_docs
 from training.docs import LabelledDoc
 
@@ -79,9 +87,8 @@ def _first_pass_proba(est: HistGradientBoostingClassifier, X: np.ndarray, classe
     column order of `classes`, zero for a class the fold never saw."""
     out = np.zeros((X.shape[0], classes.size))
     cols = np.searchsorted(classes, est.classes_)
-    exit_after = CASCADE["exit_after"] if CASCADE else None
-    exit_at = CASCADE["exit_at"] if CASCADE else 1.0
-    out[:, cols] = Forest.from_estimator(est).predict_proba(X, exit_after, exit_at)
+    cascade = Cascade.from_meta({"cascade": CASCADE})
+    out[:, cols] = first_pass_proba(Forest.from_estimator(est), X, cascade)
     return out
 
 
