@@ -421,7 +421,17 @@ def clean_html(
     reference = md.as_reference_date(reference_date) or md.page_reference(page.date)
     try:
         labels, scores = block_model().predict(blocks.X, block_feature_names())
-        result = assemble(blocks.texts, labels, scores, reference_date=reference)
+        if "body" not in labels and page.text.strip():
+            # The article is out of the blocks' reach (a `<noscript>` copy behind a script
+            # template, JSON-LD only) or the block model read the page as all boilerplate:
+            # trafilatura's text, judged by the line model, beats an empty result.
+            result = clean(page.text, limits=limits, reference_date=reference)
+            if result.error is not None:
+                return result
+            result.extraction = "extractor"
+        else:
+            result = assemble(blocks.texts, labels, scores, reference_date=reference)
+            result.extraction = "blocks"
     except Exception as exc:  # noqa: BLE001 - a page that cannot be cleaned is an error record
         return Result.failed(f"page could not be cleaned: {exc}", type(exc).__name__)
     result.title = result.title or _stripped(page.title)

@@ -83,6 +83,10 @@ class Result:
     #: What an HTML page declares about itself (url, date, sitename, language, author); empty
     #: for text input.
     page: dict[str, str] = field(default_factory=dict)
+    #: HTML input: where `text` came from. "blocks": the page's blocks the block model kept;
+    #: "extractor": trafilatura's text cleaned by the line model, when the block model kept
+    #: no block (cleaner/pipeline.py: clean_html). None for text input.
+    extraction: str | None = None
     error: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +106,8 @@ class Result:
         }
         if self.page:
             out["page"] = dict(self.page)
+        if self.extraction is not None:
+            out["extraction"] = self.extraction
         if self.error is not None:
             out["error"] = dict(self.error)
         return out

@@ -3,7 +3,8 @@
 The fixtures in tests/fixtures/html/ were written for these tests (no third-party page is
 shipped): a 2023-style article page with a consent banner, navigation, share bar, byline,
 figure caption, newsletter box, tags, related links and footer; and a 2008-style table
-layout wire story served as windows-1252 bytes.
+layout wire story served as windows-1252 bytes; a blog post whose article is only in a
+script template and its `<noscript>` copy.
 """
 
 from __future__ import annotations
@@ -88,6 +89,23 @@ def test_title_from_the_page_metadata_is_scored_for_clickbait(modern, wire):
         assert result.title
         assert result.clickbait == pytest.approx(clickbait_score(result.title))
         assert len(result.related_clickbait) == len(result.related)
+
+
+def test_blocks_come_from_the_page_as_shown(modern, wire):
+    assert modern.extraction == wire.extraction == "blocks"
+    assert modern.to_dict()["extraction"] == "blocks"
+
+
+def test_article_out_of_the_blocks_reach_comes_from_the_extractor_through_the_line_model():
+    result = clean_html((FIXTURES / "scripted_article.html").read_bytes())
+    assert result.error is None and result.extraction == "extractor"
+    paragraphs = result.text.split("\n")
+    assert [p[:30] for p in paragraphs] == [
+        "Two keepers will live at the C", "The Northern Lighthouse Board ", "Local historians welcomed the ",
+    ]
+    assert result.title == "Lighthouse keepers return to Cape Wrath after forty years"
+    assert [line.text for line in result.lines] == paragraphs
+    assert "Powered by" not in result.text and "Archive" not in result.text
 
 
 def test_old_table_layout_keeps_story_and_drops_menus(wire):

@@ -22,6 +22,7 @@ def metadata(result: Result) -> dict[str, Any]:
     meta = result.to_dict()
     meta.pop("text")
     meta["page"] = meta.pop("page", {})
+    meta["extraction"] = meta.pop("extraction", None)
     meta["error"] = meta.pop("error", None)
     return meta
 
