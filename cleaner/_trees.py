@@ -1,13 +1,15 @@
-"""The line model's boosted trees as plain arrays: loaded without unpickling, predicted with numpy.
+"""Boosted trees as plain arrays: loaded without unpickling, predicted with numpy.
 
 A fitted `HistGradientBoostingClassifier` is a list of iterations, each holding one tree per
-class; its probabilities are the softmax of a baseline plus the sum of the leaves each row
-reaches. `export` flattens those trees into a few numeric arrays (an `.npz` that
+class (one tree when there are two classes); its probabilities are the softmax (for two
+classes, the logistic function) of a baseline plus the sum of the leaves each row reaches.
+`Forest.from_estimator` flattens those trees into a few numeric arrays (an `.npz` that
 `np.load(allow_pickle=False)` reads: no code runs when it loads, and scikit-learn is not
-imported), and `Forest.predict_proba` reproduces scikit-learn's probabilities bit for bit:
-the same comparisons (`x <= threshold`, missing values sent where the split says), the leaf
-values added iteration by iteration in scikit-learn's order, and its softmax, on arrays laid
-out as scikit-learn lays them out (the last bits of a float sum depend on that order).
+imported); the line model and the block model are both shipped so. `Forest.predict_proba`
+reproduces scikit-learn's probabilities bit for bit: the same comparisons (`x <= threshold`,
+missing values sent where the split says), the leaf values added iteration by iteration in
+scikit-learn's order, and its softmax, on arrays laid out as scikit-learn lays them out (the
+last bits of a float sum depend on that order).
 `predict_proba` can also stop early for the rows its first iterations are sure of (the line
 model's cascade, `cleaner/model.py`); the other rows still get scikit-learn's figures.
 
@@ -210,15 +212,15 @@ class Forest:
         scikit-learn's probabilities.
         """
         if exit_after is None or exit_after >= self.n_iter:
-            return _softmax(self.raw_predict(X))
+            return _proba(self.raw_predict(X))
         X = self._checked(X)
         raw = self.raw_predict(X, stop=exit_after)
-        proba = _softmax(raw)
+        proba = _proba(raw)
         unsure = np.flatnonzero(proba.max(axis=1) < exit_at)
         if unsure.size:
             rest = np.asfortranarray(raw[unsure])
             self._add_iterations(X[unsure], rest, exit_after, self.n_iter)
-            proba[unsure] = _softmax(rest)
+            proba[unsure] = _proba(rest)
         return proba
 
     def _checked(self, X: np.ndarray) -> np.ndarray:
@@ -324,6 +326,15 @@ class Forest:
                 records.append(rec)
             self._records = records
         return self._records
+
+
+def _proba(raw: np.ndarray) -> np.ndarray:
+    """Class probabilities from raw predictions; a binary model has one output, its log-odds
+    (scikit-learn's `expit`, and one minus it for the first class)."""
+    if raw.shape[1] == 1:
+        p = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+        return np.column_stack([1.0 - p, p])
+    return _softmax(raw)
 
 
 def _softmax(raw: np.ndarray) -> np.ndarray:

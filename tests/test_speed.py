@@ -137,6 +137,17 @@ def test_tree_arrays_give_scikit_learns_probabilities_bit_for_bit(bundle, X_line
         assert np.array_equal(forest.predict_proba(X_lines[:rows]), est.predict_proba(X_lines[:rows]))
 
 
+def test_tree_arrays_of_a_binary_model_give_scikit_learns_probabilities(X_lines):
+    # The block model's body ensemble has two classes: one tree an iteration, log-odds out.
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    y = np.nan_to_num(X_lines[:, 3]) > np.nanmedian(X_lines[:, 3])
+    est = HistGradientBoostingClassifier(max_iter=15, random_state=0).fit(X_lines, y)
+    forest = _trees.Forest.from_arrays(_trees.Forest.from_estimator(est).to_arrays("b_"), "b_")
+    assert forest.n_classes == 1
+    assert np.array_equal(forest.predict_proba(X_lines), est.predict_proba(X_lines))
+
+
 def test_line_model_from_arrays_predicts_as_from_bundle(bundle, tmp_path):
     from_bundle = model.LineModel.from_bundle(bundle)
     data = from_bundle.to_arrays()
@@ -175,7 +186,7 @@ def test_tree_arrays_that_would_loop_or_overrun_are_refused(bundle):
         _trees.Forest.from_arrays(bad, "p_")
 
 
-def test_cleaning_a_large_batch_imports_neither_scikit_learn_nor_pandas():
+def test_cleaning_a_large_batch_or_a_page_imports_neither_scikit_learn_nor_pandas():
     # A batch worker is one of many processes: scikit-learn (and the pandas it pulls in)
     # would add ~180 MB to each, for a tree walk the numpy one nearly matches.
     import subprocess
@@ -183,6 +194,8 @@ def test_cleaning_a_large_batch_imports_neither_scikit_learn_nor_pandas():
     code = ("import sys, cleaner\n"
             "doc = 'Headline here\\n\\n' + 'A sentence of the story, long enough to be prose.\\n' * 40\n"
             "cleaner.clean_many([doc] * 200)\n"
+            "page = '<html><body><h1>A page</h1><p>' + doc + '</p></body></html>'\n"
+            "assert cleaner.clean_html(page).error is None\n"
             "print('sklearn' in sys.modules, 'pandas' in sys.modules)")
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)

@@ -24,13 +24,8 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from cleaner.block_model import (
-    BLOCK_CHECKSUM_FILE,
-    BLOCK_MODEL_FILE,
-    MODEL_DIR,
-    BlockModel,
-    TreeArrays,
-)
+from cleaner._trees import Forest
+from cleaner.block_model import BLOCK_CHECKSUM_FILE, BLOCK_MODEL_FILE, MODEL_DIR, BlockModel
 from cleaner.blocks import block_feature_names
 from training.html_data import SOURCES, HtmlDoc, load_html_docs
 from training.html_metrics import snippet_scores, text_scores
@@ -119,45 +114,12 @@ def fit(docs: list[HtmlDoc]) -> Fitted:
     return Fitted(body=body, kind=kind, mapping=mapping)
 
 
-def to_arrays(est: HistGradientBoostingClassifier) -> TreeArrays:
-    """The fitted trees as flat arrays (no categorical features are used)."""
-    feature, threshold, left, right, missing, value, roots = [], [], [], [], [], [], []
-    offset = 0
-    for iteration in est._predictors:
-        row = []
-        for predictor in iteration:
-            nodes = predictor.nodes
-            if nodes["is_categorical"].any():
-                raise ValueError("categorical splits are not supported by the array format")
-            leaf = nodes["is_leaf"].astype(bool)
-            idx = np.arange(len(nodes)) + offset
-            feature.append(np.where(leaf, -1, nodes["feature_idx"]).astype(np.int32))
-            threshold.append(nodes["num_threshold"].astype(np.float64))
-            left.append(np.where(leaf, idx, nodes["left"].astype(np.int64) + offset).astype(np.int32))
-            right.append(np.where(leaf, idx, nodes["right"].astype(np.int64) + offset).astype(np.int32))
-            missing.append(nodes["missing_go_to_left"].astype(bool))
-            value.append(np.where(leaf, nodes["value"], 0.0).astype(np.float64))
-            row.append(offset)
-            offset += len(nodes)
-        roots.append(row)
-    return TreeArrays(
-        feature=np.concatenate(feature),
-        threshold=np.concatenate(threshold),
-        left=np.concatenate(left),
-        right=np.concatenate(right),
-        missing_left=np.concatenate(missing),
-        value=np.concatenate(value),
-        roots=np.array(roots, dtype=np.int32),
-        baseline=np.asarray(est._baseline_prediction, dtype=np.float64).reshape(-1),
-    )
-
-
 def to_model(fitted: Fitted, meta: dict) -> BlockModel:
     if list(fitted.body.classes_) != [False, True]:
         raise RuntimeError(f"body model classes are {fitted.body.classes_}, not [False, True]")
     return BlockModel(
-        body=to_arrays(fitted.body),
-        kind=to_arrays(fitted.kind),
+        body=Forest.from_estimator(fitted.body),
+        kind=Forest.from_estimator(fitted.kind),
         kinds=np.array([str(c) for c in fitted.kind.classes_], dtype=object),
         feature_names=block_feature_names(),
         meta=meta,
