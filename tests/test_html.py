@@ -183,6 +183,19 @@ def test_block_model_loads_without_pickle_and_reads_current_features():
     assert len(labels) == 3 and np.all((scores >= 0) & (scores <= 1))
 
 
+@pytest.mark.parametrize("name", ["modern_article.html", "wire_story_cp1252.html"])
+def test_early_exit_of_the_block_model_keeps_every_body_decision(name):
+    from cleaner.page import analyse
+
+    model, names = load_verified(), block_feature_names()
+    X = analyse((FIXTURES / name).read_bytes()).blocks.X
+    labels, scores = model.predict(X, names)
+    full = model.body_proba(X, names)
+    assert np.array_equal(labels == "body", full >= model.body_threshold)
+    body = labels == "body"
+    assert np.allclose(scores[body], full[body], atol=0.03)
+
+
 def test_tampered_block_model_is_refused_naming_the_file(tmp_path):
     shutil.copy(MODEL_DIR / BLOCK_MODEL_FILE, tmp_path / BLOCK_MODEL_FILE)
     shutil.copy(MODEL_DIR / BLOCK_CHECKSUM_FILE, tmp_path / BLOCK_CHECKSUM_FILE)
