@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,8 @@ class BlockModel:
     kinds: np.ndarray
     feature_names: tuple[str, ...]
     meta: dict[str, Any]
+    #: `columns` per list of names: the same for every page, so worked out once.
+    _columns: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def body_threshold(self) -> float:
@@ -62,6 +64,8 @@ class BlockModel:
 
     def columns(self, names: tuple[str, ...]) -> np.ndarray:
         """Indices, in a matrix whose columns are `names`, of the features this model reads."""
+        if names in self._columns:
+            return self._columns[names]
         index = {name: i for i, name in enumerate(names)}
         missing = [name for name in self.feature_names if name not in index]
         if missing:
@@ -70,7 +74,8 @@ class BlockModel:
                 f"computes ({', '.join(missing[:5])}{'...' if len(missing) > 5 else ''}); "
                 "retrain it with `make train-html`"
             )
-        return np.array([index[name] for name in self.feature_names], dtype=np.int64)
+        self._columns[names] = np.array([index[name] for name in self.feature_names], dtype=np.int64)
+        return self._columns[names]
 
     def _select(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
         return np.asarray(X, dtype=np.float64)[:, self.columns(names)]

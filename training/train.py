@@ -87,8 +87,7 @@ def _first_pass_proba(est: HistGradientBoostingClassifier, X: np.ndarray, classe
     column order of `classes`, zero for a class the fold never saw."""
     out = np.zeros((X.shape[0], classes.size))
     cols = np.searchsorted(classes, est.classes_)
-    cascade = Cascade.from_meta({"cascade": CASCADE})
-    out[:, cols] = first_pass_proba(Forest.from_estimator(est), X, cascade)
+    out[:, cols] = first_pass_proba(Forest.from_estimator(est), X, Cascade(**CASCADE))
     return out
 
 
