@@ -421,11 +421,11 @@ def clean_html(
     reference = md.as_reference_date(reference_date) or md.page_reference(page.date)
     try:
         labels, scores = block_model().predict(blocks.X, block_feature_names())
-        if "body" not in labels and page.text.strip():
+        if "body" not in labels and (fallback := analysis.recall_text()).strip():
             # The article is out of the blocks' reach (a `<noscript>` copy behind a script
             # template, JSON-LD only) or the block model read the page as all boilerplate:
             # trafilatura's text, judged by the line model, beats an empty result.
-            result = clean(page.text, limits=limits, reference_date=reference)
+            result = clean(fallback, limits=limits, reference_date=reference)
             if result.error is not None:
                 return result
             result.extraction = "extractor"

@@ -104,7 +104,10 @@ def test_article_out_of_the_blocks_reach_comes_from_the_extractor_through_the_li
         "Two keepers will live at the C", "The Northern Lighthouse Board ", "Local historians welcomed the ",
     ]
     assert result.title == "Lighthouse keepers return to Cape Wrath after forty years"
-    assert [line.text for line in result.lines] == paragraphs
+    # The lines are the extractor's (with every rescue it has), labelled by the line model.
+    assert [(line.label, line.text[:30]) for line in result.lines] == [("title", result.title[:30])] + [
+        ("body", p[:30]) for p in paragraphs
+    ]
     assert "Powered by" not in result.text and "Archive" not in result.text
 
 
