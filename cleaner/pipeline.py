@@ -39,7 +39,7 @@ from cleaner import features
 from cleaner import metadata as md
 from cleaner.assemble import assemble, body_lines, score_headlines
 from cleaner.model import line_model
-from cleaner.page import PageTimeout, time_limit
+from cleaner.page import Analysis, PageTimeout, time_limit
 from cleaner.result import Result
 from cleaner.segment import split_lines
 
@@ -375,6 +375,17 @@ def _stripped(value: str | None) -> str | None:
     return value or None
 
 
+def _extractor_text(analysis: Analysis, limits: Limits, started: float) -> str:
+    """Trafilatura's recall text of a page whose blocks hold no article, within the page's
+    time limit (a second extraction of a hard page can be as slow as the first)."""
+    limits.check_time(started, "the block model")
+    try:
+        with time_limit(limits.remaining(started)):
+            return analysis.recall_text()
+    except PageTimeout as exc:
+        raise Timeout(f"{exc} (Limits.max_seconds)") from exc
+
+
 def clean_html(
     html: Text, url: str | None = None, *, limits: Limits | None = None,
     reference_date: md.DateLike | None = None,
@@ -421,7 +432,8 @@ def clean_html(
     reference = md.as_reference_date(reference_date) or md.page_reference(page.date)
     try:
         labels, scores = block_model().predict(blocks.X, block_feature_names())
-        if "body" not in labels and (fallback := analysis.recall_text()).strip():
+        fallback = "" if "body" in labels else _extractor_text(analysis, limits, started)
+        if fallback.strip():
             # The article is out of the blocks' reach (a `<noscript>` copy behind a script
             # template, JSON-LD only) or the block model read the page as all boilerplate:
             # trafilatura's text, judged by the line model, beats an empty result.
@@ -432,6 +444,8 @@ def clean_html(
         else:
             result = assemble(blocks.texts, labels, scores, reference_date=reference)
             result.extraction = "blocks"
+    except LimitExceeded as exc:
+        return Result.failed(exc)
     except Exception as exc:  # noqa: BLE001 - a page that cannot be cleaned is an error record
         return Result.failed(f"page could not be cleaned: {exc}", type(exc).__name__)
     result.title = result.title or _stripped(page.title)

@@ -170,6 +170,22 @@ def test_a_page_over_the_time_limit_yields_a_timeout_record():
     assert result.error["type"] == "Timeout"
 
 
+def test_the_extractor_rerun_of_a_page_without_body_blocks_counts_against_its_time_limit(monkeypatch):
+    import time
+
+    from cleaner.page import Analysis
+
+    def hangs(self: Analysis) -> str:
+        time.sleep(10)
+        return "never reached"
+
+    monkeypatch.setattr(Analysis, "recall_text", hangs)
+    started = time.perf_counter()
+    result = clean_html((FIXTURES / "scripted_article.html").read_bytes(), limits=Limits(max_seconds=1.0))
+    assert result.error is not None and result.error["type"] == "Timeout"
+    assert time.perf_counter() - started < 5
+
+
 def test_wrong_input_type_yields_an_error_record():
     assert clean_html(42).error["type"] == "TypeError"  # type: ignore[arg-type]
 
