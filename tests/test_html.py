@@ -13,6 +13,7 @@ import json
 import shutil
 from pathlib import Path
 
+import lxml.html
 import numpy as np
 import pytest
 
@@ -152,6 +153,20 @@ def test_blocks_are_one_per_paragraph_like_element():
     blocks = walk(tree)
     assert [b.text for b in blocks] == ["One link here.", "Two", "Three", "Four", "Five"]
     assert blocks[0].link_chars == len("link")
+
+
+@pytest.mark.parametrize("markup", [
+    "<p>One paragraph.</p><p>And a second one.</p>",  # a fragment: no <html>
+    "<div><p>Inside a lone wrapper.</p></div>",  # a fragment of one top element
+    '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>Declared.</p></body></html>',
+    '<html><head><meta charset="utf-8"></head><body><p>Ünïcode text.</p></body></html>',
+])
+def test_markup_is_parsed_whole_into_elements_trafilatura_can_read(markup):
+    tree = parse_html(markup)
+    paragraphs = [p.text_content() for p in tree.iter("p")]
+    assert paragraphs and all(paragraphs)
+    assert all(isinstance(el, lxml.html.HtmlElement) for el in tree.iter())  # trafilatura's type
+    assert [b.text for b in walk(tree)] == paragraphs
 
 
 # --- errors ---------------------------------------------------------------------------------
