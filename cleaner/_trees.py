@@ -31,6 +31,7 @@ on a busy two-core machine two threads made it 30 times slower, not faster.)
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,7 @@ COMPILED_MIN_ROWS = 64
 COMPILED_BLOCK_ROWS = 1024
 #: OpenMP threads of a compiled walk call (see the module's docstring).
 COMPILED_THREADS = 1
-#: (row, tree) pairs walked together by numpy: bounds its working arrays (~40 bytes a pair).
+#: (row, tree) pairs walked together by numpy: bounds its working arrays (~50 bytes a pair).
 NUMPY_BLOCK_PAIRS = 1 << 18
 #: The numpy walk sets aside the pairs that reached a leaf from this level on, every few
 #: levels (measured on the shipped model: 1.7x faster than walking all pairs to the deepest leaf).
@@ -74,6 +75,7 @@ class Forest:
     value: np.ndarray  # (n_nodes,) float64 leaf values
     max_depth: int
     _records: list[Any] | None = None  # per tree, scikit-learn's node records (compiled walk)
+    _walk_index: tuple[np.ndarray, np.ndarray] | None = None  # feature, children as intp (numpy walk)
 
     @property
     def n_trees(self) -> int:
@@ -203,24 +205,34 @@ class Forest:
         self._add_iterations(X, raw, 0, self.n_iter if stop is None else stop)
         return raw
 
-    def predict_proba(self, X: np.ndarray, exit_after: int | None = None, exit_at: float = 1.0) -> np.ndarray:
+    def predict_proba(self, X: np.ndarray, exits: Sequence[tuple[int, float]] = ()) -> np.ndarray:
         """scikit-learn's `predict_proba`: softmax of the raw predictions, as it computes it.
 
-        With `exit_after`, a row whose largest probability after that many iterations is at
-        least `exit_at` keeps those probabilities (a boosted model's first iterations already
-        settle the easy rows); the other rows go through every iteration and get exactly
+        With `exits`, (iterations, probability) pairs in increasing order of iterations, a row
+        whose largest probability after that many iterations is at least that probability
+        keeps those probabilities (a boosted model's first iterations already settle the
+        easy rows); the other rows go on, and those no exit takes get exactly
         scikit-learn's probabilities.
         """
-        if exit_after is None or exit_after >= self.n_iter:
+        stages = [(after, at) for after, at in exits if after < self.n_iter]
+        if not stages:
             return _proba(self.raw_predict(X))
+        if any(b[0] <= a[0] for a, b in zip(stages, stages[1:], strict=False)):
+            raise ValueError(f"exits must come in increasing order of iterations: {list(exits)}")
         X = self._checked(X)
-        raw = self.raw_predict(X, stop=exit_after)
+        raw = self.raw_predict(X, stop=stages[0][0])
         proba = _proba(raw)
-        unsure = np.flatnonzero(proba.max(axis=1) < exit_at)
-        if unsure.size:
-            rest = np.asfortranarray(raw[unsure])
-            self._add_iterations(X[unsure], rest, exit_after, self.n_iter)
-            proba[unsure] = _proba(rest)
+        rows = np.arange(X.shape[0])  # the rows still going, and their raw sums so far
+        done = stages[0][0]
+        for i, (_, at) in enumerate(stages):
+            going = np.flatnonzero(proba[rows].max(axis=1) < at)
+            if not going.size:
+                return proba
+            rows, raw = rows[going], np.asfortranarray(raw[going])
+            stop = stages[i + 1][0] if i + 1 < len(stages) else self.n_iter
+            self._add_iterations(X[rows], raw, done, stop)
+            proba[rows] = _proba(raw)
+            done = stop
         return proba
 
     def _checked(self, X: np.ndarray) -> np.ndarray:
@@ -268,13 +280,14 @@ class Forest:
         """
         m, t = X.shape[0], stop - first
         n_cols = X.shape[1]
-        index = np.int32 if m * n_cols < np.iinfo(np.int32).max else np.int64
-        feature = self.feature.astype(index)
-        children = self.children.reshape(-1)
+        # Indices as intp: numpy converts any other index array at every gather.
+        if self._walk_index is None:
+            self._walk_index = (self.feature.astype(np.intp), self.children.reshape(-1).astype(np.intp))
+        feature, children = self._walk_index
         has_nan = bool(np.isnan(X).any())
         flat_x = X.reshape(-1)
-        node = np.repeat(self.tree_start[first:stop].astype(np.int32), m)
-        base = np.tile(np.arange(m, dtype=index) * n_cols, t)
+        node = np.repeat(self.tree_start[first:stop].astype(np.intp), m)
+        base = np.tile(np.arange(m, dtype=np.intp) * n_cols, t)
         slot: np.ndarray | None = None  # which pair each active entry is (None: all, in order)
         result = np.empty(m * t, dtype=np.float64)
         for level in range(1, self.max_depth + 1):
@@ -282,7 +295,9 @@ class Forest:
             right = x > self.threshold[node]
             if has_nan:  # NaN compares false: it went left; send it where the split says
                 right |= np.isnan(x) & ~self.missing_left[node]
-            node = children[node * 2 + right.view(np.int8)]
+            node += node  # children[2 * node + right]: left, right
+            node += right
+            node = children[node]
             if level >= NUMPY_COMPACT_FROM and (level - NUMPY_COMPACT_FROM) % NUMPY_COMPACT_EVERY == 0:
                 done = self.is_leaf[node]
                 finished = np.flatnonzero(done)

@@ -31,9 +31,10 @@ ENSEMBLES = ("body", "kind")
 #: is at least 0.97 or at most 0.03 after 30 of the 200 iterations keeps it. Two blocks in
 #: three do; on the 26,338 blocks of the dev pages not one decision changed, and the model
 #: costs 40 % less. The kind model (metadata only) stops likewise after 20 of its 60
-#: iterations at 0.97: 2 of 10,407 dev blocks changed kind.
-BODY_EXIT = (30, 0.97)
-KIND_EXIT = (20, 0.97)
+#: iterations at 0.97: 2 of 10,407 dev blocks changed kind. More exits (after 60 or 100
+#: iterations too) changed no decision and saved nothing: the rows left are the unsure ones.
+BODY_EXITS = ((30, 0.97),)
+KIND_EXITS = ((20, 0.97),)
 
 
 class BlockModelError(RuntimeError):
@@ -90,20 +91,20 @@ class BlockModel:
 
     def predict(self, X: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """Label and score per row: body with P(body) from the threshold on, else the likeliest
-        kind; sure rows stop early (BODY_EXIT, KIND_EXIT)."""
+        kind; sure rows stop early (BODY_EXITS, KIND_EXITS)."""
         Xs = self._select(X, names)
         n = Xs.shape[0]
         labels = np.full(n, "other", dtype=object)
         scores = np.ones(n)
         if n == 0:
             return labels, scores
-        p_body = self.body.predict_proba(Xs, *BODY_EXIT)[:, 1]
+        p_body = self.body.predict_proba(Xs, BODY_EXITS)[:, 1]
         is_body = p_body >= self.body_threshold
         labels[is_body] = "body"
         scores[is_body] = p_body[is_body]
         rest = np.flatnonzero(~is_body & self._kind_rows(Xs))
         if rest.size:
-            proba = self.kind.predict_proba(Xs[rest], *KIND_EXIT)
+            proba = self.kind.predict_proba(Xs[rest], KIND_EXITS)
             labels[rest] = self.kinds[proba.argmax(axis=1)]
             scores[rest] = proba.max(axis=1) * (1.0 - p_body[rest])
         return labels, scores

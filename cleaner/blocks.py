@@ -200,16 +200,27 @@ class _Ctx:
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def _attr_words(el: Any) -> str:
-    get = el.get
-    return " ".join(filter(None, (get("class"), get("id"), get("itemprop"), get("role"))))
+#: Attributes whose words say what an element is (`family_mask`).
+_WORD_ATTRIBUTES = frozenset({"class", "id", "itemprop", "role"})
 
 
-def _is_hidden(el: Any) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-        return True
-    style = el.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
+def _read_attributes(items: list[tuple[str, str]]) -> tuple[str, bool]:
+    """The words of an element's class, id, itemprop and role, and whether it hides itself.
+
+    From one `items()` call: most elements have no attributes, and lxml's `get` is a call
+    per name (seven an element).
+    """
+    words = []
+    hidden = False
+    for key, value in items:
+        if key in _WORD_ATTRIBUTES:
+            if value:
+                words.append(value)
+        elif key == "hidden" or (key == "aria-hidden" and value == "true"):
+            hidden = True
+        elif key == "style" and _HIDDEN_STYLE.search(value):
+            hidden = True
+    return " ".join(words), hidden
 
 
 @dataclass
@@ -223,7 +234,8 @@ class _Builder:
     inline_mask: int = 0
 
     def add(self, text: str, ctx: _Ctx) -> None:
-        text = text.translate(_INVISIBLE_CHARS)
+        if not text.isascii():  # a cheap test first: most text of most pages is ASCII
+            text = text.translate(_INVISIBLE_CHARS)
         if not text:
             return
         if self.ctx is None:
@@ -237,25 +249,26 @@ class _Builder:
 
     def flush(self) -> None:
         ctx = self.ctx
-        if ctx is not None:
-            text = unicodedata.normalize("NFC", _SPACES.sub(" ", "".join(self.texts)).strip())
-            if text:
-                m0, m1, m2 = ctx.masks
-                self.blocks.append(RawBlock(
-                    text=text,
-                    owner_tag=ctx.owner,
-                    depth=ctx.depth,
-                    near_mask=m0 | m1 | m2 | self.inline_mask,
-                    far_mask=ctx.far_mask | self.inline_mask,
-                    tag_mask=ctx.tag_mask,
-                    inline_mask=self.inline_mask,
-                    link_chars=min(self.link_chars, len(text)),
-                    links=self.links,
-                    elements=self.elements,
-                    hidden=ctx.hidden,
-                    owner_id=ctx.owner_id,
-                    parent=ctx.owner_parent,
-                ))
+        if ctx is None:  # nothing added since the last flush, nothing to reset
+            return
+        text = unicodedata.normalize("NFC", _SPACES.sub(" ", "".join(self.texts)).strip())
+        if text:
+            m0, m1, m2 = ctx.masks
+            self.blocks.append(RawBlock(
+                text=text,
+                owner_tag=ctx.owner,
+                depth=ctx.depth,
+                near_mask=m0 | m1 | m2 | self.inline_mask,
+                far_mask=ctx.far_mask | self.inline_mask,
+                tag_mask=ctx.tag_mask,
+                inline_mask=self.inline_mask,
+                link_chars=min(self.link_chars, len(text)),
+                links=self.links,
+                elements=self.elements,
+                hidden=ctx.hidden,
+                owner_id=ctx.owner_id,
+                parent=ctx.owner_parent,
+            ))
         self.texts.clear()
         self.ctx = None
         self.link_chars = self.links = self.elements = self.inline_mask = 0
@@ -287,41 +300,49 @@ def walk(root: Any) -> list[RawBlock]:
                 out.elements += 1
                 if tag == "a":
                     out.links += 1
-            words = _attr_words(node)
+            items = node.items()
+            words, hides = _read_attributes(items) if items else ("", False)
             own = family_mask(words) if words else 0
-            hidden = ctx.hidden or _is_hidden(node)
+            hidden = ctx.hidden or hides
             tag_mask = ctx.tag_mask | _ANCESTOR_BIT.get(tag, 0)
             in_link = ctx.in_link or tag == "a"
             in_pre = ctx.in_pre or tag in _PRE_TAGS
             stack.append(ctx)
             if tag in BLOCK_TAGS:
-                out.flush()
+                if out.ctx is not None:  # (flush would return at once: saves a call an element)
+                    out.flush()
                 ctx = _Ctx(tag, counter, ctx.owner_id, ctx.depth + 1, (own, ctx.masks[0], ctx.masks[1]),
                            ctx.far_mask | own, tag_mask, 0, in_link, hidden, in_pre)
             else:
                 ctx = _Ctx(ctx.owner, ctx.owner_id, ctx.owner_parent, ctx.depth + 1, ctx.masks,
                            ctx.far_mask | own, tag_mask, ctx.inline_mask | own, in_link, hidden, in_pre)
-            if node.text:
-                _add_text(out, node.text, ctx)
+            text = node.text
+            if text:
+                if ctx.in_pre:
+                    _add_pre_text(out, text, ctx)
+                else:
+                    out.add(text, ctx)
         else:
             inner = ctx
             ctx = stack.pop()
-            if inner is not ctx and inner.owner_id != ctx.owner_id:  # a block element ends
+            if inner is not ctx and inner.owner_id != ctx.owner_id and out.ctx is not None:  # a block ends
                 out.flush()
-            if node.tail and node is not body:
-                _add_text(out, node.tail, ctx)
+            tail = node.tail
+            if tail and node is not body:
+                if ctx.in_pre:
+                    _add_pre_text(out, tail, ctx)
+                else:
+                    out.add(tail, ctx)
     out.flush()
     return out.blocks
 
 
-def _add_text(out: _Builder, text: str, ctx: _Ctx) -> None:
-    if ctx.in_pre and "\n" in text:
-        for i, part in enumerate(text.split("\n")):
-            if i:
-                out.flush()
-            out.add(part, ctx)
-    else:
-        out.add(text, ctx)
+def _add_pre_text(out: _Builder, text: str, ctx: _Ctx) -> None:
+    """Text inside <pre> and its kin: each of its lines is a block."""
+    for i, part in enumerate(text.split("\n")):
+        if i:
+            out.flush()
+        out.add(part, ctx)
 
 
 # --- features -------------------------------------------------------------------------------

@@ -84,7 +84,7 @@ def first_pass_proba(forest: Forest, X: np.ndarray, cascade: Cascade | None) -> 
     what training feeds the second pass (out of fold)."""
     if cascade is None:
         return forest.predict_proba(X)
-    return forest.predict_proba(X, cascade.exit_after, cascade.exit_at)
+    return forest.predict_proba(X, [(cascade.exit_after, cascade.exit_at)])
 
 
 @dataclass

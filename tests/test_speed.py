@@ -202,18 +202,23 @@ def test_cleaning_a_large_batch_or_a_page_imports_neither_scikit_learn_nor_panda
     assert out.stdout.split() == ["False", "False"]
 
 
-def test_early_exit_keeps_the_staged_probabilities_of_sure_rows_and_full_ones_of_the_rest(bundle, X_lines):
+def test_early_exits_keep_the_staged_probabilities_of_sure_rows_and_full_ones_of_the_rest(bundle, X_lines):
     est = bundle["first"]
     forest = _trees.Forest.from_estimator(est)
-    exit_after, exit_at = 10, 0.9
-    staged = next(p for k, p in enumerate(est.staged_predict_proba(X_lines), start=1) if k == exit_after)
+    exits = [(5, 0.95), (10, 0.9)]
+    staged = {k: p for k, p in enumerate(est.staged_predict_proba(X_lines), start=1) if k in (5, 10)}
     full = est.predict_proba(X_lines)
-    got = forest.predict_proba(X_lines, exit_after, exit_at)
-    sure = staged.max(axis=1) >= exit_at
-    assert 0 < sure.sum() < sure.size  # both kinds of row are in the sample
+    got = forest.predict_proba(X_lines, exits)
+    first = staged[5].max(axis=1) >= 0.95
+    second = ~first & (staged[10].max(axis=1) >= 0.9)
+    rest = ~first & ~second
+    assert first.any() and second.any() and rest.any()  # every kind of row is in the sample
     # scikit-learn's staged probabilities lay the sum out otherwise: equal to the last few bits.
-    np.testing.assert_allclose(got[sure], staged[sure], rtol=1e-12, atol=1e-15)
-    assert np.array_equal(got[~sure], full[~sure])
+    np.testing.assert_allclose(got[first], staged[5][first], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got[second], staged[10][second], rtol=1e-12, atol=1e-15)
+    assert np.array_equal(got[rest], full[rest])
+    with pytest.raises(ValueError, match="increasing"):
+        forest.predict_proba(X_lines, [(10, 0.9), (5, 0.9)])
 
 
 def test_the_second_pass_revises_only_the_rows_the_cascade_sends_it(bundle):
