@@ -311,7 +311,7 @@ class PatternFeature:
             counts = np.fromiter(map(len, map(self.pattern.findall, lines)), dtype=float, count=len(lines))
             return np.minimum(counts, self.cap) if self.cap is not None else counts
         run = self.pattern.match if self.how == "match" else self.pattern.search
-        return np.fromiter((m is not None for m in map(run, lines)), dtype=bool, count=len(lines))
+        return np.fromiter(map(bool, map(run, lines)), dtype=bool, count=len(lines))  # a match is truthy
 
 
 PATTERN_FEATURES: tuple[PatternFeature, ...] = (

@@ -176,12 +176,12 @@ def parse_html(markup: str) -> Any:
     from lxml import etree
     from trafilatura.utils import is_dubious_html, repair_faulty_html
 
-    markup = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", markup[:MAX_HTML_CHARS], count=1))
-    if not markup.strip():
+    markup = _XML_DECLARATION.sub("", markup[:MAX_HTML_CHARS], count=1)
+    beginning = markup[:50].lower()
+    repaired = repair_faulty_html(markup, beginning)  # this also drops the control characters
+    if not repaired.strip():
         raise PageError("empty page")
     parser = html_parser()
-    beginning = markup[:50].lower()
-    repaired = repair_faulty_html(markup, beginning)
     tree = None
     for source in (repaired, repaired.encode("utf-8", "surrogatepass")):
         try:
@@ -192,7 +192,7 @@ def parse_html(markup: str) -> Any:
             break
     if tree is None or not len(tree) or (is_dubious_html(beginning) and len(tree) < 2):
         try:
-            tree = lxml.html.document_fromstring(markup, parser=parser)
+            tree = lxml.html.document_fromstring(repaired, parser=parser)
         except (etree.ParserError, ValueError) as exc:
             raise PageError(f"not an HTML page: {exc}") from exc
     if tree is None or len(tree) == 0:

@@ -25,7 +25,7 @@ from cleaner.block_model import (
     BlockModelError,
     load_verified,
 )
-from cleaner.blocks import block_feature_names, walk
+from cleaner.blocks import FAMILY_NAMES, block_feature_names, family_mask, walk
 from cleaner.page import decode_html, parse_html
 from cleaner.pipeline import Limits
 from conftest import SHARED_DATA
@@ -153,6 +153,20 @@ def test_blocks_are_one_per_paragraph_like_element():
     blocks = walk(tree)
     assert [b.text for b in blocks] == ["One link here.", "Two", "Three", "Four", "Five"]
     assert blocks[0].link_chars == len("link")
+
+
+@pytest.mark.parametrize(("words", "families"), [
+    ("contentinfo", {"content", "footer", "meta"}),  # stems that overlap: content, contentinfo, info
+    ("articleBody", {"content"}),  # camelCase is split: "article-body"
+    ("read_more teaser-card", {"related", "summary", "list"}),  # "teaser" is in two families
+    ("ad header", {"ad", "header"}),  # "ad" is a word of its own...
+    ("shadow-box", set()),  # ... not the letters inside one
+    ("sidebar widget", {"sidebar"}),
+    ("", set()),
+])
+def test_class_words_fire_every_family_whose_stem_or_word_they_hold(words, families):
+    mask = family_mask(words)
+    assert {name for i, name in enumerate(FAMILY_NAMES) if mask >> i & 1} == families
 
 
 @pytest.mark.parametrize("markup", [
