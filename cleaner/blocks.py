@@ -456,11 +456,11 @@ class TrafText:
 
 def _traf_votes(texts: Sequence[str], traf: TrafText) -> np.ndarray:
     """Per block: its text inside trafilatura's, the share of its word pairs there, a line of it."""
-    out = np.zeros((len(texts), 3))
     if not traf.norm:
-        return out
+        return np.zeros((len(texts), 3))
     in_bigrams = traf.bigrams.__contains__
-    for i, text in enumerate(texts):
+    rows = []
+    for text in texts:
         words = _WORD.findall(text.lower())
         if len(words) >= 2:
             cover = sum(map(in_bigrams, zip(words, words[1:], strict=False))) / (len(words) - 1)
@@ -468,10 +468,9 @@ def _traf_votes(texts: Sequence[str], traf: TrafText) -> np.ndarray:
             cover = float(words[0] in traf.words)
         else:
             cover = 0.0
-        out[i, 0] = float(text in traf.norm) if cover > 0 or not words else 0.0
-        out[i, 1] = cover
-        out[i, 2] = float(text in traf.lines)
-    return out
+        inside = text in traf.norm if cover > 0 or not words else False
+        rows.append((float(inside), cover, float(text in traf.lines)))
+    return np.array(rows, dtype=float).reshape(len(texts), 3)
 
 
 def _group_mean(keys: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -182,14 +182,9 @@ def parse_html(markup: str) -> Any:
     if not repaired.strip():
         raise PageError("empty page")
     parser = html_parser()
-    tree = None
-    for source in (repaired, repaired.encode("utf-8", "surrogatepass")):
-        try:
-            tree = lxml.html.fromstring(source, parser=parser)
-        except (etree.LxmlError, ValueError):  # ValueError: a str declaring its encoding
-            tree = None
-        if tree is not None and len(tree):
-            break
+    tree = _parsed_or_none(repaired, parser)
+    if tree is None or not len(tree):  # as trafilatura does: the same markup as UTF-8 bytes
+        tree = _parsed_or_none(repaired.encode("utf-8", "surrogatepass"), parser)
     if tree is None or not len(tree) or (is_dubious_html(beginning) and len(tree) < 2):
         try:
             tree = lxml.html.document_fromstring(repaired, parser=parser)
@@ -198,6 +193,16 @@ def parse_html(markup: str) -> Any:
     if tree is None or len(tree) == 0:
         raise PageError("not an HTML page")
     return tree
+
+
+def _parsed_or_none(source: str | bytes, parser: Any) -> Any:
+    import lxml.html
+    from lxml import etree
+
+    try:
+        return lxml.html.fromstring(source, parser=parser)
+    except (etree.LxmlError, ValueError):  # ValueError: a str declaring its encoding
+        return None
 
 
 def normalise_text(text: str) -> str:
