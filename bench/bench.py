@@ -42,6 +42,10 @@ HTML_TOOLS = ("cleaner_html", "trafilatura", "trafilatura_recall")
 #: Tools also run on all cores (the comparisons are run on one core, the fair ratio).
 ALL_CORE_TOOLS = ("cleaner", "cleaner_html")
 SMALL_FILE = REPO / "samples" / "input" / "004_d228352cad494497.txt"
+#: The HTML path and trafilatura timed taking turns in one process (bench/worker.py: run_paired),
+#: on chunks of this many pages.
+PAIRED_HTML = ("cleaner_html", "trafilatura")
+PAIRED_CHUNK = 10
 
 
 def _env() -> dict[str, str]:
@@ -58,6 +62,15 @@ def _worker(corpus: Path, tool: str, cores: str, repeat: int, multiply: int = 1)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"  {result['corpus']:9} {tool:19} cores={cores:3} x{multiply}: {result['docs_per_s']:9.1f} docs/s "
           f"{result['mb_per_s']:7.2f} MB/s  peak {result['peak_rss_mb']:.0f} MB", flush=True)
+    return result
+
+
+def _paired(corpus: Path, tool: str, other: str, repeat: int) -> dict:
+    cmd = [sys.executable, "-m", "bench.worker", str(corpus), tool, "--paired", other,
+           "--repeat", str(repeat), "--chunk", str(PAIRED_CHUNK)]
+    out = subprocess.run(cmd, cwd=REPO, env=_env(), check=True, capture_output=True, text=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  paired {tool} / {other}: {result['ratio']:.2f}x", flush=True)
     return result
 
 
@@ -235,6 +248,20 @@ def _throughput_table(rows: list[dict], all_cores: dict[str, dict], base_tool: s
     return lines
 
 
+def _paired_lines(paired: dict | None) -> list[str]:
+    if not paired:
+        return []
+    tool, other = paired["paired"]
+    rate = paired["docs_per_cpu_s"]
+    return [
+        f"Paired: `{tool}` and `{other}` in one process on one core, taking turns on chunks of "
+        f"{paired['chunk']} pages, {paired['passes']} passes, CPU time: {rate[tool]:.1f} and "
+        f"{rate[other]:.1f} documents per CPU-second, **{paired['ratio']:.2f}×** "
+        "(both see the same minutes of the machine).",
+        "",
+    ]
+
+
 def render(res: dict) -> str:
     rows = res["one_core"]
     allc = {f"{r['corpus']}/{r['tool']}": r for r in res["all_cores"]}
@@ -247,7 +274,8 @@ def render(res: dict) -> str:
         f"Written by `make bench` (`bench/bench.py`) on {res['date']}, code at {res['git']}.",
         f"Machine: {res['cpu']}, {res['cpus']} CPUs; {res['versions']}.",
         f"Load average before / after the run: {res['load_before']} / {res['load_after']} "
-        "(anything else running on the machine slows every row alike, not the ratios).",
+        "(rows run minutes apart: on a shared machine the load can change between two rows, and "
+        "with it their ratio; the paired HTML figure is measured so that it cannot).",
         "",
         "Inputs (built by `bench/corpora.py` from `../shared/data` and `samples/`):",
         "",
@@ -290,6 +318,7 @@ def render(res: dict) -> str:
         "",
         *_throughput_table(html_rows, allc, "cleaner_html"),
         "",
+        *_paired_lines(res.get("paired")),
         "## Start-up",
         "",
         f"Median of {res['startup_repeat']} fresh processes each. The CLI is run on "
@@ -365,6 +394,7 @@ def main(argv: list[str] | None = None) -> None:
             one.append(_worker(paths["html"], tool, "1", repeat))
         for name, tool in (("articles", "cleaner"), ("pages", "cleaner"), ("html", "cleaner_html")):
             allc.append(_worker(paths[name], tool, "all", repeat))
+        paired = _paired(paths["html"], *PAIRED_HTML, repeat)
         print("memory", flush=True)
         memory = [_worker(paths["articles"], "cleaner", "1", 1, multiply=k) for k in (1, MEMORY_MULTIPLY)]
         print("start-up", flush=True)
@@ -386,6 +416,7 @@ def main(argv: list[str] | None = None) -> None:
         "corpora": info,
         "one_core": one,
         "all_cores": allc,
+        "paired": paired,
         "memory": memory,
         "startup": start,
     }

@@ -1,6 +1,7 @@
 """One measurement in a fresh process: a tool over a corpus on one core or on all cores.
 
     python -m bench.worker CORPUS.jsonl TOOL [--cores 1|all] [--repeat N] [--chunk N]
+    python -m bench.worker CORPUS.jsonl TOOL --paired OTHER [--repeat N] [--chunk N]
 
 Prints one JSON object. A fresh process per measurement makes its peak RSS its own. The
 caller sets OMP_NUM_THREADS=1 (and the BLAS equivalents) in the environment before this
@@ -84,6 +85,33 @@ def run_one_core(corpus: corpora.Corpus, tool_name: str, repeat: int, chunk: int
     }
 
 
+def run_paired(corpus: corpora.Corpus, tool_name: str, other_name: str, repeat: int, chunk: int) -> dict:
+    """Two tools in one process on one core, taking turns chunk by chunk, CPU time each.
+
+    Rows of separate processes run minutes apart, and on a shared machine the load drifts in
+    between; here both tools see the same minutes, so their ratio is the steady figure.
+    """
+    os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    tools = {name: prepare(name) for name in (tool_name, other_name)}
+    for tool in tools.values():
+        tool(corpus.docs[:chunk])
+    cpu = dict.fromkeys(tools, 0.0)
+    for _ in range(repeat):
+        for a, b in _chunks(len(corpus.docs), chunk, 1):
+            for name, tool in tools.items():
+                c0 = time.process_time()
+                tool(corpus.docs[a:b])
+                cpu[name] += time.process_time() - c0
+    docs = len(corpus.docs) * repeat
+    return {
+        "paired": [tool_name, other_name],
+        "chunk": chunk,
+        "passes": repeat,
+        "docs_per_cpu_s": {name: docs / seconds for name, seconds in cpu.items()},
+        "ratio": cpu[other_name] / cpu[tool_name],  # tool's docs/s over the other's
+    }
+
+
 def _pool_init(path: str, tool_name: str, chunk: int, barrier) -> None:
     global _pool_docs, _pool_tool
     _pool_docs = corpora.read(Path(path)).docs
@@ -123,8 +151,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--chunk", type=int, default=DEFAULT_CHUNK)
     ap.add_argument("--multiply", type=int, default=1, help="stream the corpus this many times (memory)")
+    ap.add_argument("--paired", metavar="OTHER", help="time TOOL and OTHER taking turns in this process")
     args = ap.parse_args(argv)
     corpus = corpora.read(args.corpus)
+    if args.paired:
+        paired = run_paired(corpus, args.tool, args.paired, args.repeat, args.chunk)
+        json.dump({"corpus": corpus.name, **paired}, sys.stdout)
+        sys.stdout.write("\n")
+        return
     if args.cores == "1":
         out = run_one_core(corpus, args.tool, args.repeat, args.chunk, args.multiply)
     else:
