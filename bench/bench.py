@@ -55,21 +55,24 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _worker(corpus: Path, tool: str, cores: str, repeat: int, multiply: int = 1) -> dict:
-    cmd = [sys.executable, "-m", "bench.worker", str(corpus), tool, "--cores", cores,
-           "--repeat", str(repeat), "--multiply", str(multiply)]
+def _run_worker(*args: str) -> dict:
+    """`python -m bench.worker ARGS` in a fresh process: the JSON object it prints last."""
+    cmd = [sys.executable, "-m", "bench.worker", *args]
     out = subprocess.run(cmd, cwd=REPO, env=_env(), check=True, capture_output=True, text=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _worker(corpus: Path, tool: str, cores: str, repeat: int, multiply: int = 1) -> dict:
+    result = _run_worker(str(corpus), tool, "--cores", cores, "--repeat", str(repeat),
+                         "--multiply", str(multiply))
     print(f"  {result['corpus']:9} {tool:19} cores={cores:3} x{multiply}: {result['docs_per_s']:9.1f} docs/s "
           f"{result['mb_per_s']:7.2f} MB/s  peak {result['peak_rss_mb']:.0f} MB", flush=True)
     return result
 
 
 def _paired(corpus: Path, tool: str, other: str, repeat: int) -> dict:
-    cmd = [sys.executable, "-m", "bench.worker", str(corpus), tool, "--paired", other,
-           "--repeat", str(repeat), "--chunk", str(PAIRED_CHUNK)]
-    out = subprocess.run(cmd, cwd=REPO, env=_env(), check=True, capture_output=True, text=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result = _run_worker(str(corpus), tool, "--paired", other, "--repeat", str(repeat),
+                         "--chunk", str(PAIRED_CHUNK))
     print(f"  paired {tool} / {other}: {result['ratio']:.2f}x", flush=True)
     return result
 

@@ -93,7 +93,7 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def _bits_by_word(pairs: Iterable[tuple[int, Iterable[str]]]) -> dict[str, int]:
-    """word -> the bits of the families that list it."""
+    """word -> the bits of the groups (families, tag groups) that list it."""
     out: dict[str, int] = {}
     for bit, words in pairs:
         for word in words:
@@ -177,10 +177,7 @@ ANCESTOR_TAGS: tuple[tuple[str, frozenset[str]], ...] = (
     ("p", frozenset({"p"})),
 )
 ANCESTOR_NAMES: tuple[str, ...] = tuple(name for name, _ in ANCESTOR_TAGS)
-_ANCESTOR_BIT: dict[str, int] = {}
-for _i, (_, _tags) in enumerate(ANCESTOR_TAGS):
-    for _tag in _tags:
-        _ANCESTOR_BIT[_tag] = _ANCESTOR_BIT.get(_tag, 0) | (1 << _i)
+_ANCESTOR_BIT = _bits_by_word((1 << i, tags) for i, (_, tags) in enumerate(ANCESTOR_TAGS))
 
 #: The element a block's text sits in, one-hot by group.
 OWNER_TAGS: tuple[tuple[str, frozenset[str]], ...] = (
