@@ -260,6 +260,26 @@ def test_block_model_without_a_pin_is_refused(tmp_path):
         load_verified(tmp_path)
 
 
+def test_the_vote_free_study_model_sees_nothing_trafilatura_decided() -> None:
+    """training/html_ablation.py: no vote column, and no text features on rows that only
+    trafilatura's keeping them would have chosen; the caller's matrix is left whole."""
+    from cleaner.blocks import TEXT_MAX_LINK_DENSITY
+    from training.html_ablation import without_vote
+
+    names = block_feature_names()
+    X = np.ones((2, len(names)))
+    X[:, names.index("text_skipped")] = 0.0
+    X[:, names.index("link_density")] = [TEXT_MAX_LINK_DENSITY / 2, TEXT_MAX_LINK_DENSITY]
+    before = X.copy()
+    out = without_vote(X, names)
+    vote = [i for i, name in enumerate(names) if "traf" in name]
+    text = [i for i, name in enumerate(names) if name.startswith("text:")]
+    assert vote and text and (out[:, vote] == 0).all()
+    assert (out[0, text] == 1).all() and out[0, names.index("text_skipped")] == 0
+    assert (out[1, text] == 0).all() and out[1, names.index("text_skipped")] == 1
+    assert np.array_equal(X, before)
+
+
 # --- the gate: held-out figures may not drop below their floors ---------------------------
 
 
