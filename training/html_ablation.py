@@ -57,8 +57,8 @@ def _f1s(docs: list[HtmlDoc], proba: np.ndarray, threshold: float) -> tuple[floa
 
 
 def _best_threshold(docs: list[HtmlDoc], proba: np.ndarray) -> float:
-    """As `html_train.tune` picks it: the best sum of the two dev F1s."""
-    return max(html_train.THRESHOLDS, key=lambda t: (sum(_f1s(docs, proba, t)), -abs(t - 0.5)))
+    """As `make train-html` picks it."""
+    return html_train.threshold_table(docs, proba)[0]
 
 
 def _vote_seconds(docs: list[HtmlDoc]) -> np.ndarray:

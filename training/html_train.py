@@ -161,12 +161,18 @@ def dev_scores(docs: list[HtmlDoc], body_proba: np.ndarray, threshold: float) ->
     }
 
 
+def threshold_table(dev: list[HtmlDoc], body_proba: np.ndarray) -> tuple[float, dict]:
+    """The dev scores at every threshold, and the one with the best sum of dev L3S F1 and
+    dev snippet F1 (the nearer to 0.5 on a tie)."""
+    table = {t: dev_scores(dev, body_proba, t) for t in THRESHOLDS}
+    best = max(THRESHOLDS, key=lambda t: (table[t]["l3s"]["f1"] + table[t]["modern"]["f1"], -abs(t - 0.5)))
+    return best, table
+
+
 def tune(fitted: Fitted, dev: list[HtmlDoc]) -> tuple[float, dict]:
     """The P(body) threshold with the best sum of dev L3S F1 and dev snippet F1."""
     X, _, _ = stack(dev)
-    proba = fitted.body.predict_proba(X)[:, 1]
-    table = {t: dev_scores(dev, proba, t) for t in THRESHOLDS}
-    best = max(THRESHOLDS, key=lambda t: (table[t]["l3s"]["f1"] + table[t]["modern"]["f1"], -abs(t - 0.5)))
+    best, table = threshold_table(dev, fitted.body.predict_proba(X)[:, 1])
     for t in THRESHOLDS:
         s = table[t]
         print(f"  threshold {t:.2f}: L3S F1 {s['l3s']['f1']:.4f} (tokens {s['l3s_tokens']['f1']:.4f}), "

@@ -33,7 +33,7 @@ import lxml.html
 from lxml import etree
 
 from cleaner.blocks import BLOCK_TAGS  # the same block elements as the HTML path
-from cleaner.page import _CONTROL_CHARS, decode_declared  # the same charset rules as the HTML path
+from cleaner.page import _XML_DECLARATION, decode_declared  # the same rules as the HTML path
 from cleaner.patterns import AGENCY_CREDIT, AGENCY_SIGNOFF
 from training.docs import DATA_DIR, LabelledDoc, site_of
 
@@ -131,12 +131,17 @@ def repair_mojibake(text: str) -> str:
     return _LONE_A_CIRCUMFLEX.sub("", _MOJIBAKE.sub(_unmojibake, text))
 
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def lxml_ready(text: str) -> str:
+    """The page without what lxml refuses in a str: an XML declaration, control characters."""
+    return _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
 
 
 def parse_html(text: str) -> etree._Element:
-    """The page's element tree; lxml refuses XML declarations and NULs in a str, so drop them."""
-    text = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", text, count=1))
+    """The page's element tree."""
+    text = lxml_ready(text)
     if not text.strip():
         raise ValueError("empty page")
     return lxml.html.document_fromstring(text)
@@ -655,7 +660,7 @@ def _extract_doc(
     """The "extract" document of one page, or None (counted) when there is no extract."""
     doc_id = common["doc_id"]
     try:
-        html = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", original, count=1))
+        html = lxml_ready(original)
         text, cached = extract_text(html, doc_id, cache_dir)
     except PAGE_ERRORS as exc:
         stats.no_extract[doc_id] = f"{type(exc).__name__}: {exc}"

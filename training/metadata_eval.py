@@ -78,15 +78,14 @@ def _l3s_text(rec: dict[str, Any]) -> str:
     from training.dataset import CACHE_DIR
     from training.l3s import (
         _C1_CONTROLS,
-        _CONTROL_CHARS,
-        _XML_DECLARATION,
         decode_html,
         extract_text,
+        lxml_ready,
         repair_mojibake,
     )
 
     path = DATA_DIR / rec["source"]
-    html = _CONTROL_CHARS.sub("", _XML_DECLARATION.sub("", decode_html(path.read_bytes()), count=1))
+    html = lxml_ready(decode_html(path.read_bytes()))
     text, _ = extract_text(html, path.stem, CACHE_DIR)
     text = repair_mojibake(text).translate(_C1_CONTROLS)
     return "\n".join(" ".join(line.split()) for line in text.splitlines())
