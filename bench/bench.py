@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> None:
         what = {
             "articles": "seeds + FakeNewsCorpus articles + ISOT Reuters stories cut into paragraphs",
             "pages": "L3S-GN1 pages as whole-page text",
-            "html": "L3S-GN1 pages + trafilatura evaluation pages, raw HTML",
+            "html": "L3S-GN1 + trafilatura evaluation pages of held-out sites, raw HTML",
         }
         info = {
             c.name: {

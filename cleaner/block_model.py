@@ -1,10 +1,17 @@
 """The block model shipped in the package: checked, loaded once, evaluated with numpy.
 
-Two gradient-boosted tree ensembles (scikit-learn's HistGradientBoosting, fitted by
-training/html_train.py): `body` says whether a block is article text (one tree an
-iteration, so it is cheap to fit and to run), `kind` says what a block that is not body
-is (title, byline, caption, related...), which only fills metadata. Both are stored as
-plain arrays in `cleaner/models/block_model.npz`, in the line model's format
+Three gradient-boosted tree ensembles (scikit-learn's HistGradientBoosting, fitted by
+training/html_train.py):
+- `quick` says whether a block is article text from the features a page has before
+  trafilatura runs;
+- `body` says the same with trafilatura's vote too; it is asked only about pages where
+  `quick` is unsure of some block (a cascade, as jusText revises a first verdict with
+  context): trafilatura is the dearest stage of the HTML path, and about half the pages
+  do not need it (648 of the 1,226 train and dev pages, out of fold);
+- `kind` says what a block that is not body is (title, byline, caption, related...), which
+  only fills metadata; it reads no vote, so every page gets the same kinds.
+The two body models have one tree an iteration, so they are cheap to fit and to run. All
+are stored as plain arrays in `cleaner/models/block_model.npz`, in the line model's format
 (cleaner/_trees.py: `Forest`, which also walks them): loading runs no pickle, and the
 file's bytes must match the SHA-256 pinned in `cleaner/models/BLOCK_SHA256` before they
 are read.
@@ -14,6 +21,8 @@ from __future__ import annotations
 
 import io
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,7 +35,7 @@ from cleaner.integrity import loaded_once, read_pins, verified_bytes
 MODEL_DIR = Path(__file__).parent / "models"
 BLOCK_MODEL_FILE = "block_model.npz"
 BLOCK_CHECKSUM_FILE = "BLOCK_SHA256"
-ENSEMBLES = ("body", "kind")
+ENSEMBLES = ("body", "quick", "kind")
 #: Early exit in `predict` (cleaner/_trees.py: `Forest.predict_proba`): a block whose P(body)
 #: is at least 0.97 or at most 0.03 after 30 of the 200 iterations keeps it. Two blocks in
 #: three do; on the 26,338 blocks of the dev pages not one decision changed, and the model
@@ -35,6 +44,18 @@ ENSEMBLES = ("body", "kind")
 #: iterations too) changed no decision and saved nothing: the rows left are the unsure ones.
 BODY_EXITS = ((30, 0.97),)
 KIND_EXITS = ((20, 0.97),)
+_P_CLIP = 1e-12
+
+
+def _log_odds(p: np.ndarray | float) -> np.ndarray:
+    p = np.clip(p, _P_CLIP, 1.0 - _P_CLIP)
+    return np.log(p / (1.0 - p))
+
+
+def sure(p: np.ndarray, threshold: float, margin: float) -> np.ndarray:
+    """Per probability: at least `margin` away from `threshold` in log-odds (the scale the
+    trees add up on, where a margin means as much near 0.9 as near 0.5)."""
+    return np.abs(_log_odds(p) - _log_odds(threshold)) >= margin
 
 
 class BlockModelError(RuntimeError):
@@ -50,7 +71,8 @@ def read_pin(model_dir: Path = MODEL_DIR, name: str = BLOCK_MODEL_FILE) -> str |
 class BlockModel:
     """Labels blocks from their feature rows; `feature_names` name the columns it reads."""
 
-    body: Forest  # binary: one output, the log-odds of body
+    body: Forest  # binary: one output, the log-odds of body, with trafilatura's vote
+    quick: Forest  # the same without the vote (its columns zero)
     kind: Forest  # multiclass over `kinds` (or binary when there are two)
     kinds: np.ndarray
     feature_names: tuple[str, ...]
@@ -60,8 +82,24 @@ class BlockModel:
 
     @property
     def body_threshold(self) -> float:
-        """A block is body when P(body) reaches this (tuned on dev sites)."""
+        """A block is body when P(body) reaches this (chosen out of fold: training/html_train.py)."""
         return float(self.meta.get("body_threshold", 0.5))
+
+    @property
+    def quick_threshold(self) -> float:
+        """The same for the model without the vote, on the pages it settles alone."""
+        return float(self.meta.get("quick_threshold", 0.5))
+
+    @property
+    def cascade_margin(self) -> float:
+        """A page needs the vote when some block's P(body) without it is nearer than this, in
+        log-odds, to `quick_threshold` (training/html_train.py chooses it; none: every page)."""
+        margin = self.meta.get("cascade_margin")
+        return math.inf if margin is None else float(margin)
+
+    def settled(self, p_quick: np.ndarray) -> bool:
+        """Whether every block is far enough from the quick model's threshold to skip the vote."""
+        return bool(sure(p_quick, self.quick_threshold, self.cascade_margin).all())
 
     def columns(self, names: tuple[str, ...]) -> np.ndarray:
         """Indices, in a matrix whose columns are `names`, of the features this model reads."""
@@ -79,27 +117,42 @@ class BlockModel:
         return self._columns[names]
 
     def _select(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-        return np.asarray(X, dtype=np.float64)[:, self.columns(names)]
+        X = np.asarray(X, dtype=np.float64)
+        if names == self.feature_names:  # the usual case: no copy of the page's matrix
+            return X
+        return X[:, self.columns(names)]
 
     def body_proba(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
         """P(body) per row of a matrix whose columns are `names` (every iteration: scikit-learn's)."""
         return self.body.predict_proba(self._select(X, names))[:, 1]
 
+    def quick_proba(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+        """P(body) without the vote (its columns are not read as anything but zero)."""
+        return self.quick.predict_proba(self._select(X, names))[:, 1]
+
     def kind_proba(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
         """P(kind | not body) per row, columns in `kinds` order."""
         return self.kind.predict_proba(self._select(X, names))
 
-    def predict(self, X: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """Label and score per row: body with P(body) from the threshold on, else the likeliest
-        kind; sure rows stop early (BODY_EXITS, KIND_EXITS)."""
+    def predict(
+        self, X: np.ndarray, names: tuple[str, ...], vote: Callable[[], np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Label and score per row of a page: body with P(body) from the threshold on, else the
+        likeliest kind. `X` has no vote (its columns zero); `vote()` gives the rows with it,
+        and is called only when the quick model is unsure of some block. Sure rows stop
+        early (BODY_EXITS, KIND_EXITS)."""
         Xs = self._select(X, names)
         n = Xs.shape[0]
         labels = np.full(n, "other", dtype=object)
         scores = np.ones(n)
         if n == 0:
             return labels, scores
-        p_body = self.body.predict_proba(Xs, BODY_EXITS)[:, 1]
-        is_body = p_body >= self.body_threshold
+        p_body = self.quick.predict_proba(Xs, BODY_EXITS)[:, 1]
+        threshold = self.quick_threshold
+        if not self.settled(p_body):
+            p_body = self.body.predict_proba(self._select(vote(), names), BODY_EXITS)[:, 1]
+            threshold = self.body_threshold
+        is_body = p_body >= threshold
         labels[is_body] = "body"
         scores[is_body] = p_body[is_body]
         rest = np.flatnonzero(~is_body & self._kind_rows(Xs))
@@ -131,9 +184,10 @@ class BlockModel:
             names = tuple(meta["feature_names"])
         except (KeyError, ValueError, OSError, UnsupportedModel) as exc:
             raise BlockModelError(f"the block model arrays cannot be read: {exc}") from exc
-        if trees["body"].n_classes != 1 or len(kinds) != max(trees["kind"].n_classes, 2):
+        binary = trees["body"].n_classes == trees["quick"].n_classes == 1
+        if not binary or len(kinds) != max(trees["kind"].n_classes, 2):
             raise BlockModelError("the block model's trees and labels disagree")
-        return cls(body=trees["body"], kind=trees["kind"], kinds=kinds, feature_names=names, meta=meta)
+        return cls(**trees, kinds=kinds, feature_names=names, meta=meta)
 
     def to_bytes(self) -> bytes:
         meta = {**self.meta, "kinds": [str(x) for x in self.kinds],

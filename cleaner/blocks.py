@@ -9,7 +9,8 @@ gives the L3S-GN1 labels (training/l3s.py). Each block is described by:
 * its place in the DOM: link density, the block element's tag, the tags above it, the
   class/id/itemprop/role words around it ("related", "share", "byline", "footer"...), depth,
   text and tag density, position in the page;
-* whether trafilatura's extraction of the page holds its text (a vote, not the answer);
+* whether trafilatura's extraction of the page holds its text (a vote, not the answer),
+  filled in only when the block model asks for it (`PageBlocks.with_vote`);
 * the same few DOM signals of its neighbours, and of the blocks under the same parent.
 
 Everything is computed in one walk of the tree and stacked per page, as numpy arrays.
@@ -396,9 +397,12 @@ DOM_NEIGHBOUR_NAMES: tuple[str, ...] = (
     "far:footer", "anc:list",
 )
 
+#: The block's own columns of trafilatura's vote (`vote_features`).
+_VOTE_BASE_NAMES: tuple[str, ...] = ("traf_in", "traf_cover", "traf_line")
 DOM_BASE_NAMES: tuple[str, ...] = (
     ("link_density", "log_links", "all_link", "tag_density", "log_depth", "text_density", "rel_char_pos",
-     "rel_block_pos", "hidden", "traf_in", "traf_cover", "traf_line")
+     "rel_block_pos", "hidden")
+    + _VOTE_BASE_NAMES
     + tuple(f"owner={name}" for name in OWNER_NAMES)
     + tuple(f"anc:{name}" for name in ANCESTOR_NAMES)
     + tuple(f"near:{name}" for name in FAMILY_NAMES)
@@ -419,6 +423,9 @@ DOM_NAMES: tuple[str, ...] = (
     + GROUP_NAMES
     + PAGE_NAMES
 )
+#: The columns made from trafilatura's text: all zero until it has run (`PageBlocks.with_vote`).
+VOTE_NAMES: tuple[str, ...] = tuple(name for name in DOM_NAMES if "traf" in name)
+_VOTE_SET = frozenset(VOTE_NAMES)
 _D = {name: i for i, name in enumerate(DOM_BASE_NAMES)}
 _WORD = re.compile(r"\w+")
 
@@ -493,8 +500,9 @@ def _run_from(flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return before, after
 
 
-def dom_features(blocks: Sequence[RawBlock], traf: TrafText) -> np.ndarray:
-    """DOM, trafilatura and neighbour features of a page's blocks: one row a block."""
+def dom_features(blocks: Sequence[RawBlock]) -> np.ndarray:
+    """DOM and neighbour features of a page's blocks, one row a block; the vote's columns
+    (`VOTE_NAMES`) are zero here and filled by `vote_features` once trafilatura has run."""
     n = len(blocks)
     if n == 0:
         return np.zeros((0, len(DOM_NAMES)))
@@ -509,7 +517,6 @@ def dom_features(blocks: Sequence[RawBlock], traf: TrafText) -> np.ndarray:
     owner_idx = np.array([_OWNER_INDEX.get(b.owner_tag, -1) for b in blocks])
     known = owner_idx >= 0
     owner[np.flatnonzero(known), owner_idx[known]] = 1.0
-    votes = _traf_votes(texts, traf)
     base = np.hstack([
         np.column_stack([
             link_density,
@@ -522,7 +529,7 @@ def dom_features(blocks: Sequence[RawBlock], traf: TrafText) -> np.ndarray:
             np.arange(n) / max(n - 1, 1),
             np.array([b.hidden for b in blocks], dtype=float),
         ]),
-        votes,
+        np.zeros((n, len(_VOTE_BASE_NAMES))),
         owner,
         _bits([b.tag_mask for b in blocks], len(ANCESTOR_NAMES)),
         _bits([b.near_mask for b in blocks], len(FAMILY_NAMES)),
@@ -534,27 +541,42 @@ def dom_features(blocks: Sequence[RawBlock], traf: TrafText) -> np.ndarray:
 
     parents = np.array([b.parent for b in blocks])
     owners = np.array([b.owner_id for b in blocks])
-    traf_in = votes[:, 0]
-    parent_traf, parent_n = _group_mean(parents, traf_in)
-    parent_link, _ = _group_mean(parents, link_density)
+    parent_link, parent_n = _group_mean(parents, link_density)
     parent_chars, _ = _group_mean(parents, chars)
     _, owner_n = _group_mean(owners, chars)
     parent_log_chars, _ = _group_mean(parents, np.log1p(chars))
+    zeros = np.zeros(n)
     group = np.column_stack([
-        np.log1p(parent_n), parent_traf, parent_link, parent_chars * parent_n / total,
+        np.log1p(parent_n), zeros, parent_link, parent_chars * parent_n / total,
         np.log1p(owner_n), parent_log_chars,
     ])
-    run_before, run_after = _run_from(traf_in > 0)
     page = np.column_stack([
         np.full(n, math.log1p(n)),
         np.full(n, math.log1p(total)),
         np.full(n, link_chars.sum() / total),
-        np.full(n, float((chars * traf_in).sum() / total)),
-        np.full(n, float(not traf.norm)),
-        np.log1p(run_before),
-        np.log1p(run_after),
+        zeros, zeros, zeros, zeros,
     ])
     return np.hstack([base] + parts + [group, page])
+
+
+def vote_features(blocks: Sequence[RawBlock], traf_text: str) -> np.ndarray:
+    """The columns `VOTE_NAMES` of a page's blocks, from trafilatura's text of the page:
+    whether it holds each block, and the same of the neighbours, parent group and page."""
+    n = len(blocks)
+    traf = TrafText.of(traf_text)
+    votes = _traf_votes([b.text for b in blocks], traf)
+    chars = np.array([len(b.text) for b in blocks], dtype=float)
+    total = max(float(chars.sum()), 1.0)
+    traf_in = votes[:, 0]
+    columns = dict(zip(_VOTE_BASE_NAMES, votes.T, strict=True))
+    for off in DOM_NEIGHBOUR_OFFSETS:
+        for name in ("traf_in", "traf_cover"):
+            columns[f"{name}@{off:+d}"] = features.shift_rows(columns[name], off)
+    columns["parent_traf_share"] = _group_mean(np.array([b.parent for b in blocks]), traf_in)[0]
+    columns["page_traf_share"] = np.full(n, float((chars * traf_in).sum() / total))
+    columns["page_traf_empty"] = np.full(n, float(not traf.norm))
+    columns["traf_run_before"], columns["traf_run_after"] = map(np.log1p, _run_from(traf_in > 0))
+    return np.column_stack([columns[name] for name in VOTE_NAMES]).reshape(n, len(VOTE_NAMES))
 
 
 @dataclass
@@ -562,31 +584,52 @@ class PageBlocks:
     """A page's blocks: their text, and one feature row each (text features, then DOM)."""
 
     texts: list[str]
-    X: np.ndarray
+    X: np.ndarray  # without trafilatura's vote: its columns are zero
     raw: list[RawBlock]
+
+    def with_vote(self, traf_text: str) -> np.ndarray:
+        """The feature rows with trafilatura's vote filled in (a copy: `X` stays vote-free)."""
+        X = self.X.copy()
+        X[:, vote_columns(block_feature_names())] = vote_features(self.raw, traf_text)
+        return X
 
 
 #: A block gets the line model's text features when less than this share of its text is
-#: link text, or when trafilatura kept some of it. The rest (menus, link lists: about half
-#: a page's blocks, and 0.2 % of the body blocks of the training pages) is told apart by its
-#: DOM features alone: the text features cost as much as everything else together.
+#: link text. The rest (menus, link lists: about half a page's blocks, and 0.2 % of the
+#: body blocks of the training pages) is told apart by its DOM features alone: the text
+#: features cost as much as everything else together. The rule reads no vote, so the
+#: features of a page before trafilatura runs are those after it, less the vote's columns.
 TEXT_MAX_LINK_DENSITY = 0.5
 
 
+@lru_cache(maxsize=1)
 def block_feature_names() -> tuple[str, ...]:
     """The names of the columns of `PageBlocks.X`."""
     return tuple(f"text:{name}" for name in features.FEATURE_NAMES) + ("text_skipped",) + DOM_NAMES
 
 
-def page_blocks(blocks: list[RawBlock], traf_text: str) -> PageBlocks:
-    """The feature matrix of a page's blocks, given trafilatura's text of the same page.
+@lru_cache(maxsize=8)
+def vote_columns(names: tuple[str, ...]) -> np.ndarray:
+    """Indices, in a matrix whose columns are `names`, of the columns of trafilatura's vote."""
+    return np.array([i for i, name in enumerate(names) if name in _VOTE_SET], dtype=np.int64)
+
+
+def without_vote(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+    """Feature rows as they are before trafilatura runs (a copy): the vote's columns zero."""
+    X = np.array(X, copy=True)
+    X[:, vote_columns(names)] = 0
+    return X
+
+
+def page_blocks(blocks: list[RawBlock]) -> PageBlocks:
+    """The feature matrix of a page's blocks, before trafilatura's vote.
 
     The text features of the blocks that get them are computed over those blocks alone,
     as the lines of one text, so their neighbours are the neighbouring prose blocks.
     """
     texts = [b.text for b in blocks]
-    X_dom = dom_features(blocks, TrafText.of(traf_text))
-    wanted = (X_dom[:, _D["link_density"]] < TEXT_MAX_LINK_DENSITY) | (X_dom[:, _D["traf_cover"]] > 0)
+    X_dom = dom_features(blocks)
+    wanted = X_dom[:, _D["link_density"]] < TEXT_MAX_LINK_DENSITY
     X_text = np.zeros((len(blocks), len(features.FEATURE_NAMES)))
     rows = np.flatnonzero(wanted)
     if rows.size:

@@ -21,6 +21,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from cleaner.blocks import PageBlocks
 
 #: Charsets tried, in order, when the bytes declare none that decodes them.
@@ -282,11 +284,22 @@ def extract(tree: Any, url: str | None = None, *, with_metadata: bool = True, **
 
 @dataclass
 class Analysis:
-    """A parsed page: trafilatura's text and metadata, and the page's blocks with features."""
+    """A parsed page: its blocks with features, its metadata, and trafilatura's text on demand."""
 
-    page: Page
-    blocks: PageBlocks
-    tree: Any  # the parsed page, for a second trafilatura run (`recall_text`)
+    page: Page  # the page's metadata; `text` is trafilatura's once `voted()` has run
+    blocks: PageBlocks  # features without trafilatura's vote
+    tree: Any  # the parsed page, for trafilatura
+    url: str | None = None  # as the caller gave it, for trafilatura's vote
+    _voted: np.ndarray | None = None
+
+    def voted(self) -> np.ndarray:
+        """The blocks' feature rows with trafilatura's vote: trafilatura runs here, once."""
+        if self._voted is None:
+            self.page.text = extract(
+                self.tree, url=self.url, with_metadata=False, **TRAFILATURA_FEATURE_OPTIONS
+            ).text
+            self._voted = self.blocks.with_vote(self.page.text)
+        return self._voted
 
     def recall_text(self) -> str:
         """Trafilatura's text with its recall rescues, for a page whose blocks hold no article.
@@ -298,7 +311,8 @@ class Analysis:
 
 
 def analyse(html: str | bytes, url: str | None = None, *, with_metadata: bool = True) -> Analysis:
-    """Decode, parse once, segment into blocks, run trafilatura on the same tree, featurise.
+    """Decode, parse once, segment into blocks and featurise them; trafilatura waits until
+    the block model asks for its vote (`Analysis.voted`), on the same tree.
 
     Training (training/html_data.py) and `clean_html` both call this, so the block model
     never sees features computed by other code at train time and at run time.
@@ -306,12 +320,12 @@ def analyse(html: str | bytes, url: str | None = None, *, with_metadata: bool = 
     from cleaner.blocks import page_blocks, walk
 
     tree = parse_html(decode_html(html))
-    raw = walk(tree)
-    page = extract(tree, url=url, with_metadata=False, **TRAFILATURA_FEATURE_OPTIONS)
+    blocks = page_blocks(walk(tree))
+    page = Page(text="", url=url)
     if with_metadata:
         for key, value in page_metadata(tree, url).items():
             setattr(page, key, value)
-    return Analysis(page=page, blocks=page_blocks(raw, page.text), tree=tree)
+    return Analysis(page=page, blocks=blocks, tree=tree, url=url)
 
 
 def read_page(html: str | bytes, url: str | None = None) -> Page:

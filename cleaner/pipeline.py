@@ -393,8 +393,9 @@ def clean_html(
     """Clean a news page: its blocks are labelled from their text and their place in the page.
 
     The page is parsed once; its blocks (paragraphs, list items, headings, cells) get the
-    line model's text features plus DOM features and trafilatura's vote, and the block
-    model labels them (cleaner/blocks.py, cleaner/block_model.py). Body blocks become the
+    line model's text features plus DOM features, and the block model labels them
+    (cleaner/blocks.py, cleaner/block_model.py), asking for trafilatura's extraction of the
+    same tree as one more feature only when some block is unsure without it. Body blocks become the
     text, one paragraph a line, through the same assembly as `clean()`, so datelines and
     agencies are parsed as for text; title, byline and related blocks fill those fields.
     The page's own metadata (trafilatura's) fills what the blocks leave empty, and `page`.
@@ -431,7 +432,14 @@ def clean_html(
         return Result.failed(exc)
     reference = md.as_reference_date(reference_date) or md.page_reference(page.date)
     try:
-        labels, scores = block_model().predict(blocks.X, block_feature_names())
+        # trafilatura runs in here if the block model asks for its vote: within the time limit
+        with time_limit(limits.remaining(started)):
+            labels, scores = block_model().predict(blocks.X, block_feature_names(), analysis.voted)
+    except PageTimeout as exc:
+        return Result.failed(Timeout(f"{exc} (Limits.max_seconds)"))
+    except Exception as exc:  # noqa: BLE001 - a page that cannot be cleaned is an error record
+        return Result.failed(f"page could not be cleaned: {exc}", type(exc).__name__)
+    try:
         fallback = "" if "body" in labels else _extractor_text(analysis, limits, started)
         if fallback.strip():
             # The article is out of the blocks' reach (a `<noscript>` copy behind a script

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
@@ -227,7 +228,7 @@ def test_block_model_loads_without_pickle_and_reads_current_features():
     assert "body" not in set(model.kinds)
     model.columns(block_feature_names())  # raises if a feature it reads is gone
     X = np.zeros((3, len(block_feature_names())))
-    labels, scores = model.predict(X, block_feature_names())
+    labels, scores = model.predict(X, block_feature_names(), lambda: X)
     assert len(labels) == 3 and np.all((scores >= 0) & (scores <= 1))
 
 
@@ -236,12 +237,57 @@ def test_early_exit_of_the_block_model_keeps_every_body_decision(name):
     from cleaner.page import analyse
 
     model, names = load_verified(), block_feature_names()
-    X = analyse((FIXTURES / name).read_bytes()).blocks.X
-    labels, scores = model.predict(X, names)
-    full = model.body_proba(X, names)
-    assert np.array_equal(labels == "body", full >= model.body_threshold)
+    analysis = analyse((FIXTURES / name).read_bytes())
+    X = analysis.blocks.X
+    labels, scores = model.predict(X, names, analysis.voted)
+    if model.settled(model.quick_proba(X, names)):
+        full, threshold = model.quick_proba(X, names), model.quick_threshold
+    else:
+        full, threshold = model.body_proba(analysis.voted(), names), model.body_threshold
+    assert np.array_equal(labels == "body", full >= threshold)
     body = labels == "body"
     assert np.allclose(scores[body], full[body], atol=0.03)
+
+
+@pytest.mark.parametrize("name", ["modern_article.html", "wire_story_cp1252.html"])
+def test_trafilatura_runs_only_for_a_page_with_an_unsure_block(name):
+    from cleaner.page import analyse
+
+    model, names = load_verified(), block_feature_names()
+    analysis = analyse((FIXTURES / name).read_bytes())
+    asked: list[bool] = []
+
+    def vote() -> np.ndarray:
+        asked.append(True)
+        return analysis.voted()
+
+    never_sure = replace(model, meta={**model.meta, "cascade_margin": None})
+    always_sure = replace(model, meta={**model.meta, "cascade_margin": 0.0})
+    labels, _ = never_sure.predict(analysis.blocks.X, names, vote)
+    assert asked == [True]
+    assert np.array_equal(labels == "body", model.body_proba(analysis.voted(), names) >= model.body_threshold)
+    labels, _ = always_sure.predict(analysis.blocks.X, names, vote)
+    assert asked == [True]
+    quick = model.quick_proba(analysis.blocks.X, names)
+    assert np.array_equal(labels == "body", quick >= model.quick_threshold)
+
+
+def test_features_before_the_vote_are_those_after_it_less_the_vote_columns():
+    """The quick model and the kind model see, on every page, what the body model sees
+    less trafilatura: the vote decides no other feature (not even which rows get text features)."""
+    from cleaner.blocks import VOTE_NAMES, without_vote
+    from cleaner.page import analyse
+
+    names = block_feature_names()
+    vote = [names.index(name) for name in VOTE_NAMES]
+    for path in sorted(FIXTURES.glob("*.html")):
+        analysis = analyse(path.read_bytes())
+        before = analysis.blocks.X.copy()
+        after = analysis.voted()
+        assert np.array_equal(without_vote(after, names), before), path.name
+        assert np.array_equal(analysis.blocks.X, before)  # left whole
+        if analysis.page.text:
+            assert after[:, vote].any(), path.name
 
 
 def test_tampered_block_model_is_refused_naming_the_file(tmp_path):
@@ -258,26 +304,6 @@ def test_block_model_without_a_pin_is_refused(tmp_path):
     shutil.copy(MODEL_DIR / BLOCK_MODEL_FILE, tmp_path / BLOCK_MODEL_FILE)
     with pytest.raises(BlockModelError, match=BLOCK_CHECKSUM_FILE):
         load_verified(tmp_path)
-
-
-def test_the_vote_free_study_model_sees_nothing_trafilatura_decided() -> None:
-    """training/html_ablation.py: no vote column, and no text features on rows that only
-    trafilatura's keeping them would have chosen; the caller's matrix is left whole."""
-    from cleaner.blocks import TEXT_MAX_LINK_DENSITY
-    from training.html_ablation import without_vote
-
-    names = block_feature_names()
-    X = np.ones((2, len(names)))
-    X[:, names.index("text_skipped")] = 0.0
-    X[:, names.index("link_density")] = [TEXT_MAX_LINK_DENSITY / 2, TEXT_MAX_LINK_DENSITY]
-    before = X.copy()
-    out = without_vote(X, names)
-    vote = [i for i, name in enumerate(names) if "traf" in name]
-    text = [i for i, name in enumerate(names) if name.startswith("text:")]
-    assert vote and text and (out[:, vote] == 0).all()
-    assert (out[0, text] == 1).all() and out[0, names.index("text_skipped")] == 0
-    assert (out[1, text] == 0).all() and out[1, names.index("text_skipped")] == 1
-    assert np.array_equal(X, before)
 
 
 # --- the gate: held-out figures may not drop below their floors ---------------------------

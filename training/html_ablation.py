@@ -1,20 +1,16 @@
-"""What trafilatura's vote is worth to the block model, and what skipping it could save.
+"""What trafilatura's vote is worth to the block model, and what the cascade saves.
 
     python -m training.html_ablation     # writes reports/html_ablation.md (about 3 minutes)
 
-Trafilatura's extraction (the vote) is the dearest stage of `clean_html`: about 40 % of its
-time. This study, on dev sites only (models fitted on train sites, as `make train-html`
-tunes), answers the two questions a change to it needs answered first:
+Trafilatura's extraction (the vote) is the dearest stage of `clean_html`. The block model
+therefore runs as a cascade (cleaner/block_model.py): a quick model without the vote
+labels every page, and the model with it is asked only about pages where some block is
+unsure. `make train-html` chooses the margin of "unsure" out of fold; this study, on dev
+sites (models fitted on train sites), shows the trade-off behind that choice and the time:
 
-1. How good is the block model without the vote? The same fit, without any column made
-   from trafilatura's text, and with text features only where the vote plays no part in
-   choosing the rows (link density below `TEXT_MAX_LINK_DENSITY`).
-2. A cascade, as jusText revises a first, context-free verdict: label a page without the
-   vote, and run trafilatura only when some block is unsure (P(body) within a margin of
-   the threshold). Per margin: the pages it settles alone, the dev scores, and the vote's
-   CPU time (measured here, per dev page) that those pages would not spend.
-
-Nothing here is shipped; the report is the evidence for or against building the cascade.
+1. How good is the block model without the vote, against with it?
+2. Per margin: the pages settled without the vote, the dev scores, and the vote's CPU time
+   (measured here, per dev page) that those pages do not spend.
 """
 
 from __future__ import annotations
@@ -27,38 +23,17 @@ import numpy as np
 
 from cleaner._trees import Forest
 from cleaner.block_model import BODY_EXITS
-from cleaner.blocks import TEXT_MAX_LINK_DENSITY, block_feature_names
+from cleaner.blocks import block_feature_names, without_vote
 from cleaner.page import TRAFILATURA_FEATURE_OPTIONS, decode_html, extract, parse_html
 from training import html_train
 from training.html_data import HtmlDoc, load_html_docs
 
 REPORT = Path(__file__).resolve().parent.parent / "reports" / "html_ablation.md"
-#: Thresholds of the vote-free model and margins around them tried for the cascade.
-CASCADE_THRESHOLDS = (0.5, 0.6)
-MARGINS = (0.35, 0.3, 0.25, 0.2, 0.15, 0.1)
-
-
-def without_vote(X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-    """The features a page has before trafilatura runs: vote columns and the text features
-    of rows chosen only because trafilatura kept them are zero, as for skipped rows."""
-    X = X.copy()
-    vote = [i for i, name in enumerate(names) if "traf" in name]
-    text = [i for i, name in enumerate(names) if name.startswith("text:")]
-    linky = X[:, names.index("link_density")] >= TEXT_MAX_LINK_DENSITY
-    X[:, vote] = 0.0
-    X[np.ix_(linky, text)] = 0.0
-    X[linky, names.index("text_skipped")] = 1.0
-    return X
 
 
 def _f1s(docs: list[HtmlDoc], proba: np.ndarray, threshold: float) -> tuple[float, float]:
     s = html_train.dev_scores(docs, proba, threshold)
     return s["l3s"]["f1"], s["modern"]["f1"]
-
-
-def _best_threshold(docs: list[HtmlDoc], proba: np.ndarray) -> float:
-    """As `make train-html` picks it."""
-    return html_train.threshold_table(docs, proba)[0]
 
 
 def _vote_seconds(docs: list[HtmlDoc]) -> np.ndarray:
@@ -86,74 +61,60 @@ def study() -> list[str]:
     train = [d for d in docs if d.split == "train"]
     dev = [d for d in docs if d.split == "dev"]
     X_dev, _, _ = html_train.stack(dev)
+    X_free = without_vote(X_dev, names)
     starts = np.cumsum([0] + [len(d.texts) for d in dev])
     pages = [slice(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
 
-    full = Forest.from_estimator(html_train.fit(train).body)
-    p_full = full.predict_proba(X_dev, BODY_EXITS)[:, 1]
-    t_full = _best_threshold(dev, p_full)
-
-    originals = [d.X for d in docs]
-    try:
-        for d in docs:
-            d.X = without_vote(d.X, names)
-        plain = Forest.from_estimator(html_train.fit(train).body)
-    finally:
-        for d, X in zip(docs, originals, strict=True):
-            d.X = X
-    X_plain = without_vote(X_dev, names)
-    p_plain = plain.predict_proba(X_plain, BODY_EXITS)[:, 1]
-    t_plain = _best_threshold(dev, p_plain)
+    fitted = html_train.fit(train)
+    body, quick = Forest.from_estimator(fitted.body), Forest.from_estimator(fitted.quick)
+    p_full = body.predict_proba(X_dev, BODY_EXITS)[:, 1]
+    p_quick = quick.predict_proba(X_free, BODY_EXITS)[:, 1]
+    t_full = html_train.threshold_table(dev, p_full)[0]
+    t_quick = html_train.threshold_table(dev, p_quick)[0]
 
     vote = _vote_seconds(dev)
-    first_ms = _model_seconds(plain, [X_plain[s] for s in pages]) * 1000
+    quick_ms = _model_seconds(quick, [X_free[s] for s in pages]) * 1000
     full_l3s, full_snip = _f1s(dev, p_full, t_full)
-    plain_l3s, plain_snip = _f1s(dev, p_plain, t_plain)
+    quick_l3s, quick_snip = _f1s(dev, p_quick, t_quick)
     lines = [
         "# What trafilatura's vote is worth to the block model",
         "",
         f"Generated by `python -m training.html_ablation`: models fitted on train sites, scored on the "
         f"{len(dev)} dev pages ({sum(d.source == 'l3s' for d in dev)} L3S, "
-        f"{sum(d.source == 'modern' for d in dev)} modern); L3S shingle F1 and modern snippet F1 "
-        "as `make train-html` tunes them. Nothing here is shipped.",
+        f"{sum(d.source == 'modern' for d in dev)} modern); L3S shingle F1 and modern snippet F1, "
+        "each model at the threshold best on these pages (`make train-html` chooses thresholds "
+        "and margin out of fold over the train + dev sites instead: `block_model.meta.json`).",
         "",
         "| body model | threshold | L3S F1 | snippet F1 | sum |",
         "|---|--:|--:|--:|--:|",
-        f"| with the vote (shipped features) | {t_full:.2f} | {full_l3s:.4f} | {full_snip:.4f} | "
+        f"| with the vote (`body`) | {t_full:.2f} | {full_l3s:.4f} | {full_snip:.4f} | "
         f"{full_l3s + full_snip:.4f} |",
-        f"| without it | {t_plain:.2f} | {plain_l3s:.4f} | {plain_snip:.4f} | {plain_l3s + plain_snip:.4f} |",
+        f"| without it (`quick`) | {t_quick:.2f} | {quick_l3s:.4f} | {quick_snip:.4f} | "
+        f"{quick_l3s + quick_snip:.4f} |",
         "",
         f"The vote costs {vote.mean() * 1000:.1f} ms of CPU a dev page (trafilatura, fast and favouring "
-        f"precision); the vote-free model {first_ms:.2f} ms.",
+        f"precision); the quick model {quick_ms:.2f} ms.",
         "",
-        "## A cascade: the vote only for pages with an unsure block",
+        "## The cascade: the vote only for pages with an unsure block",
         "",
-        "A page is settled without the vote when every block's P(body) from the vote-free model is "
+        "A page is settled without the vote when every block's P(body) from the quick model is "
         "at least `margin` away from its threshold; other pages get the model with the vote. "
         "`vote time saved`: the vote's CPU time on the settled pages, per dev page (before the "
-        "vote-free model's own cost on every page, above).",
+        "quick model's own cost on every page, above).",
         "",
-        "| threshold | margin | settled pages (L3S / modern) | L3S F1 | snippet F1 | sum | vote time saved |",
-        "|--:|--:|---|--:|--:|--:|--:|",
+        "| margin | settled pages (L3S / modern) | L3S F1 | snippet F1 | sum | vote time saved |",
+        "|--:|---|--:|--:|--:|--:|",
     ]
     source = np.array([d.source for d in dev], dtype=object)
-    for threshold in CASCADE_THRESHOLDS:
-        for margin in MARGINS:
-            proba = p_full.copy()
-            settled = np.zeros(len(dev), dtype=bool)
-            for i, rows in enumerate(pages):
-                q = p_plain[rows]
-                if ((q < threshold - margin) | (q >= threshold + margin)).all():
-                    settled[i] = True
-                    # settled blocks are body exactly when the vote-free model says so
-                    proba[rows] = np.where(q >= threshold, 1.0, 0.0)
-            l3s, snip = _f1s(dev, proba, t_full)
-            l3s_pages, modern_pages = (int((settled & (source == s)).sum()) for s in ("l3s", "modern"))
-            saved_ms = vote[settled].sum() / len(dev) * 1000
-            lines.append(
-                f"| {threshold:.2f} | {margin:.2f} | {settled.sum()} ({l3s_pages} / {modern_pages}) | "
-                f"{l3s:.4f} | {snip:.4f} | {l3s + snip:.4f} | {saved_ms:.1f} ms |"
-            )
+    for margin in html_train.CASCADE_MARGINS:
+        proba, settled = html_train.cascade_proba(pages, p_full, p_quick, t_quick, margin)
+        l3s, snip = _f1s(dev, proba, t_full)
+        l3s_pages, modern_pages = (int((settled & (source == s)).sum()) for s in ("l3s", "modern"))
+        saved_ms = vote[settled].sum() / len(dev) * 1000
+        lines.append(
+            f"| {margin:.2f} | {settled.sum()} ({l3s_pages} / {modern_pages}) | "
+            f"{l3s:.4f} | {snip:.4f} | {l3s + snip:.4f} | {saved_ms:.1f} ms |"
+        )
     return lines
 
 

@@ -64,7 +64,7 @@ class HtmlDoc:
     url: str
     path: str  # the page file, relative to DATA_DIR
     texts: list[str]
-    X: np.ndarray
+    X: np.ndarray  # with trafilatura's vote (`cleaner.blocks.without_vote` takes it off)
     labels: list[str | None]
     gold_text: str = ""  # L3S: the human full text of the page
     with_snippets: tuple[str, ...] = ()
@@ -155,7 +155,7 @@ def build_l3s() -> list[HtmlDoc]:
             url=url,
             path=str(original_path.relative_to(DATA_DIR)),
             texts=blocks.texts,
-            X=blocks.X.astype(np.float32),
+            X=analysis.voted().astype(np.float32),
             labels=labels,
             gold_text="\n".join(line for line, label in page if label == "body"),
         ))
@@ -185,7 +185,7 @@ def build_modern() -> list[HtmlDoc]:
             url=url,
             path=str(path.relative_to(DATA_DIR)),
             texts=blocks.texts,
-            X=blocks.X.astype(np.float32),
+            X=analysis.voted().astype(np.float32),
             labels=label_lines(blocks.texts, rec["with"], rec["without"]) if blocks.texts else [],
             with_snippets=tuple(rec["with"]),
             without_snippets=tuple(rec["without"]),

@@ -82,8 +82,12 @@ def gate_figures(pages: list[str]) -> dict[str, float]:
     }
 
 
-def choose_pages() -> list[str]:
-    """A seeded sample of test-split pages of both sources."""
+def held_out_pages() -> tuple[list[str], list[dict]]:
+    """The test-split pages of both sources: L3S-GN1 ids and trafilatura_eval records, sorted.
+
+    Hard cases name their site in the page's canonical URL; those are left out here rather
+    than parsed, so the choice needs no page read.
+    """
     from training.l3s import read_url_mapping
     from training.modern import page_site, read_records
 
@@ -93,15 +97,21 @@ def choose_pages() -> list[str]:
         if (L3S_DIR / "original" / f"{doc_id}.html").exists()
         and split_of(site_of(urlsplit(url).hostname or "")) == "test"
     )
-    # Hard cases name their site in the page's canonical URL; those are left out here
-    # rather than parsed, so the choice needs no page read.
     modern = sorted(
-        rec["id"] for rec in read_records(MODERN_DIR)
-        if "::" not in rec["url"] and split_of(page_site(rec["url"])) == "test"
+        (rec for rec in read_records(MODERN_DIR)
+         if "::" not in rec["url"] and split_of(page_site(rec["url"])) == "test"),
+        key=lambda rec: rec["id"],
     )
+    return l3s, modern
+
+
+def choose_pages() -> list[str]:
+    """A seeded sample of test-split pages of both sources."""
+    l3s, modern = held_out_pages()
     rng = random.Random(SEED)
+    modern_ids = [rec["id"] for rec in modern]
     return ([f"l3s:{i}" for i in sorted(rng.sample(l3s, min(L3S_PAGES, len(l3s))))]
-            + [f"modern:{i}" for i in sorted(rng.sample(modern, min(MODERN_PAGES, len(modern))))])
+            + [f"modern:{i}" for i in sorted(rng.sample(modern_ids, min(MODERN_PAGES, len(modern_ids))))])
 
 
 def main() -> None:
