@@ -10,6 +10,7 @@ script template and its `<noscript>` copy.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -270,6 +271,15 @@ def test_trafilatura_runs_only_for_a_page_with_an_unsure_block(name):
     assert asked == [True]
     quick = model.quick_proba(analysis.blocks.X, names)
     assert np.array_equal(labels == "body", quick >= model.quick_threshold)
+
+
+def test_cascade_margin_is_measured_in_log_odds_around_the_threshold():
+    from cleaner.block_model import sure
+
+    # log-odds of 0.9 is 2.20: 0.5 (0.0) and 0.99 (4.60) are more than 1 away, 0.8 (1.39) is not
+    assert sure(np.array([0.5, 0.8, 0.9, 0.99]), 0.9, 1.0).tolist() == [True, False, False, True]
+    assert sure(np.array([0.0, 1.0]), 0.5, 5.0).all()  # certainties stay finite and sure
+    assert not sure(np.array([0.0, 1.0]), 0.5, math.inf).any()  # no margin: every page gets the vote
 
 
 def test_features_before_the_vote_are_those_after_it_less_the_vote_columns():

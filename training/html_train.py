@@ -228,6 +228,7 @@ def cascade_proba(
 
 
 def fold_of(site: str) -> int:
+    """The cross-validation fold of a site: every page of a site in the same one."""
     return int(hashlib.sha256(site.encode("utf-8")).hexdigest(), 16) % CV_FOLDS
 
 
