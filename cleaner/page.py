@@ -16,7 +16,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -290,7 +290,7 @@ class Analysis:
     blocks: PageBlocks  # features without trafilatura's vote
     tree: Any  # the parsed page, for trafilatura
     url: str | None = None  # as the caller gave it, for trafilatura's vote
-    _voted: np.ndarray | None = None
+    _voted: np.ndarray | None = field(default=None, init=False, repr=False)
 
     def voted(self) -> np.ndarray:
         """The blocks' feature rows with trafilatura's vote: trafilatura runs here, once."""
