@@ -123,7 +123,7 @@ def _quiet() -> None:
 
 
 def run_systems(docs: list[HtmlDoc], systems: dict[str, System], warmup: list[HtmlDoc]) -> tuple[dict, dict]:
-    """Every system's text for every page, and its total seconds over the pages."""
+    """Every system's text for every page, and its seconds over the pages of each source."""
     from cleaner.page import decode_html
 
     _quiet()
@@ -132,7 +132,7 @@ def run_systems(docs: list[HtmlDoc], systems: dict[str, System], warmup: list[Ht
         for system in systems.values():
             system(raw, decode_html(raw), doc.url if doc.url.startswith("http") else None)
     outputs: dict[str, list[str]] = {name: [] for name in systems}
-    seconds: dict[str, float] = dict.fromkeys(systems, 0.0)
+    seconds: dict[str, dict[str, float]] = {name: {} for name in systems}
     errors: dict[str, int] = dict.fromkeys(systems, 0)
     for doc in docs:
         raw = doc.html()
@@ -145,7 +145,8 @@ def run_systems(docs: list[HtmlDoc], systems: dict[str, System], warmup: list[Ht
             except Exception:  # noqa: BLE001 - a system failing on a page scores nothing there
                 text = ""
                 errors[name] += 1
-            seconds[name] += time.process_time() - started
+            by_source = seconds[name]
+            by_source[doc.source] = by_source.get(doc.source, 0.0) + time.process_time() - started
             outputs[name].append(text)
     return outputs, {"seconds": seconds, "errors": errors}
 
@@ -174,17 +175,25 @@ def evaluate(systems: dict[str, System] | None = None, split: str = "test") -> d
         report["modern"]["systems"][name] = snippet_scores(
             out[n:], [d.with_snippets for d in modern], [d.without_snippets for d in modern]
         )
-        secs = timing["seconds"][name]
+        by_source = timing["seconds"][name]
+        secs = sum(by_source.values())
         report["speed"][name] = {
             "docs_per_cpu_s": round(len(docs) / secs, 2) if secs else 0.0,
             "cpu_seconds": round(secs, 2),
             "errors": timing["errors"][name],
+            **{
+                f"{source}_docs_per_cpu_s": round(len(pages) / by_source[source], 2)
+                for source, pages in (("l3s", l3s), ("modern", modern))
+                if by_source.get(source)
+            },
         }
     a, b = SPEED_PAIR
     if a in report["speed"] and b in report["speed"] and report["speed"][b]["docs_per_cpu_s"]:
-        report["speed"]["ratio_cleaner_to_trafilatura"] = round(
-            report["speed"][a]["docs_per_cpu_s"] / report["speed"][b]["docs_per_cpu_s"], 3
-        )
+        for prefix, suffix in (("", ""), ("l3s_", "_l3s"), ("modern_", "_modern")):
+            key = f"{prefix}docs_per_cpu_s"
+            if report["speed"][b].get(key) and report["speed"][a].get(key):
+                ratio = report["speed"][a][key] / report["speed"][b][key]
+                report["speed"][f"ratio_cleaner_to_trafilatura{suffix}"] = round(ratio, 3)
     report["seconds"] = round(time.time() - started, 1)
     return report
 
@@ -222,14 +231,19 @@ def to_markdown(report: dict) -> str:
     for name, s in modern["systems"].items():
         out.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
                    f"| {s['accuracy']:.3f} | {s['without_removed']:.3f} |")
-    out += ["", "## Speed (same pages, same run)", "", "| system | docs per CPU-s | CPU seconds | errors |",
-            "|---|---|---|---|"]
+    out += ["", "## Speed (same pages, same run)", "",
+            "| system | docs per CPU-s | L3S pages | modern pages | CPU seconds | errors |",
+            "|---|---|---|---|---|---|"]
     for name, s in speed.items():
         if isinstance(s, dict):
-            out.append(f"| {name} | {s['docs_per_cpu_s']:.1f} | {s['cpu_seconds']:.1f} | {s['errors']} |")
+            l3s_rate, modern_rate = s.get("l3s_docs_per_cpu_s", 0), s.get("modern_docs_per_cpu_s", 0)
+            out.append(f"| {name} | {s['docs_per_cpu_s']:.1f} | {l3s_rate:.1f} | {modern_rate:.1f} "
+                       f"| {s['cpu_seconds']:.1f} | {s['errors']} |")
     if "ratio_cleaner_to_trafilatura" in speed:
         out += ["", "cleaner / trafilatura (default) docs per CPU-second: "
-                f"{speed['ratio_cleaner_to_trafilatura']:.2f}"]
+                f"{speed['ratio_cleaner_to_trafilatura']:.2f} (L3S pages "
+                f"{speed.get('ratio_cleaner_to_trafilatura_l3s', 0):.2f}, modern pages "
+                f"{speed.get('ratio_cleaner_to_trafilatura_modern', 0):.2f})"]
     out.append("")
     return "\n".join(out)
 
