@@ -171,7 +171,8 @@ def parse_html(markup: str) -> Any:
     It is parsed as trafilatura's `load_html` parses a page (its repairs, its parser
     settings), with `html_parser`'s class lookup; markup trafilatura would doubt (no
     `<html>`, fewer than two top elements) is parsed as a whole document all the same.
-    lxml refuses XML declarations and control characters in a str, so they go first.
+    lxml refuses an XML declaration in a str, so it goes first (trafilatura's repair drops
+    the control characters it refuses too).
     """
     import lxml.html
     from lxml import etree

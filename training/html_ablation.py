@@ -32,7 +32,7 @@ REPORT = Path(__file__).resolve().parent.parent / "reports" / "html_ablation.md"
 
 
 def _f1s(docs: list[HtmlDoc], proba: np.ndarray, threshold: float) -> tuple[float, float]:
-    s = html_train.dev_scores(docs, proba, threshold)
+    s = html_train.page_scores(docs, proba, threshold)
     return s["l3s"]["f1"], s["modern"]["f1"]
 
 

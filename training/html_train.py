@@ -84,7 +84,7 @@ CASCADE_TOLERANCE = 0.001
 
 def stack(docs: list[HtmlDoc]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows of every block, their labels ("" = unlabelled) and the document of each row."""
-    X = np.vstack([d.X for d in docs]) if docs else np.zeros((0, len(block_feature_names())))
+    X = np.vstack([d.X for d in docs]) if docs else np.zeros((0, len(NAMES)))
     y = np.array([label or "" for d in docs for label in d.labels], dtype=object)
     doc_index = np.repeat(np.arange(len(docs)), [len(d.texts) for d in docs])
     return X, y, doc_index
@@ -110,7 +110,7 @@ def weights(docs: list[HtmlDoc], y: np.ndarray, doc_index: np.ndarray) -> np.nda
 class Fitted:
     body: HistGradientBoostingClassifier  # with trafilatura's vote
     quick: HistGradientBoostingClassifier  # without it
-    kind: HistGradientBoostingClassifier  # without it
+    kind: HistGradientBoostingClassifier | None  # without it (None: not asked for)
     mapping: dict[str, str]
 
 
@@ -135,13 +135,16 @@ def fit(docs: list[HtmlDoc], with_kind: bool = True) -> Fitted:
     with threadpool_limits(limits=THREADS):
         body = HistGradientBoostingClassifier(**TREE_PARAMS).fit(X[rows], is_body, sample_weight=w[rows])
         quick = HistGradientBoostingClassifier(**TREE_PARAMS).fit(X_free, is_body, sample_weight=w[rows])
-        kind = HistGradientBoostingClassifier(**KIND_PARAMS)
+        kind = None
         if with_kind:
+            kind = HistGradientBoostingClassifier(**KIND_PARAMS)
             kind.fit(X_free[rest], target[rows][rest].astype(str), sample_weight=w[rows][rest])
     return Fitted(body=body, quick=quick, kind=kind, mapping=mapping)
 
 
 def to_model(fitted: Fitted, meta: dict) -> BlockModel:
+    if fitted.kind is None:
+        raise RuntimeError("the kind model was not fitted (fit(..., with_kind=False))")
     for name in ("body", "quick"):
         if list(getattr(fitted, name).classes_) != [False, True]:
             classes = getattr(fitted, name).classes_
@@ -178,7 +181,8 @@ def body_outputs(docs: list[HtmlDoc], body_proba: np.ndarray, threshold: float) 
     return out
 
 
-def dev_scores(docs: list[HtmlDoc], body_proba: np.ndarray, threshold: float) -> dict:
+def page_scores(docs: list[HtmlDoc], body_proba: np.ndarray, threshold: float) -> dict:
+    """The kept text of each page scored: L3S shingle and token F1, modern snippet scores."""
     outputs = body_outputs(docs, body_proba, threshold)
     l3s = [i for i, d in enumerate(docs) if d.source == "l3s"]
     modern = [i for i, d in enumerate(docs) if d.source == "modern"]
@@ -193,15 +197,15 @@ def dev_scores(docs: list[HtmlDoc], body_proba: np.ndarray, threshold: float) ->
     }
 
 
-def _dev_sum(scores: dict) -> float:
+def _f1_sum(scores: dict) -> float:
     return scores["l3s"]["f1"] + scores["modern"]["f1"]
 
 
 def threshold_table(docs: list[HtmlDoc], body_proba: np.ndarray) -> tuple[float, dict]:
     """The scores at every threshold, and the one with the best sum of L3S F1 and snippet
     F1 (the nearer to 0.5 on a tie)."""
-    table = {t: dev_scores(docs, body_proba, t) for t in THRESHOLDS}
-    return max(THRESHOLDS, key=lambda t: (_dev_sum(table[t]), -abs(t - 0.5))), table
+    table = {t: page_scores(docs, body_proba, t) for t in THRESHOLDS}
+    return max(THRESHOLDS, key=lambda t: (_f1_sum(table[t]), -abs(t - 0.5))), table
 
 
 def _print_table(name: str, table: dict, best: float) -> None:
@@ -270,10 +274,10 @@ def tune(docs: list[HtmlDoc]) -> dict:
     margin, cascade, settled_pages = math.inf, full, 0
     for m in CASCADE_MARGINS:
         proba, settled = cascade_proba(pages, p_body, p_quick, quick_threshold, m)
-        scores = dev_scores(docs, proba, body_threshold)
+        scores = page_scores(docs, proba, body_threshold)
         print(f"  cascade margin {m:.2f}: {settled.sum()} of {len(docs)} pages settled without the vote; "
               f"L3S F1 {scores['l3s']['f1']:.4f}, snippet F1 {scores['modern']['f1']:.4f}", flush=True)
-        if _dev_sum(scores) < _dev_sum(full) - CASCADE_TOLERANCE:
+        if _f1_sum(scores) < _f1_sum(full) - CASCADE_TOLERANCE:
             break
         margin, cascade, settled_pages = m, scores, int(settled.sum())
     print(f"  cascade margin chosen: {margin:.2f} ({settled_pages} of {len(docs)} pages skip the vote)")
