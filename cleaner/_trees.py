@@ -31,7 +31,7 @@ on a busy two-core machine two threads made it 30 times slower, not faster.)
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +56,19 @@ NUMPY_COMPACT_EVERY = 2
 
 class UnsupportedModel(ValueError):
     """The estimator uses something these arrays do not represent (categorical splits)."""
+
+
+#: An early-exit rule of `Forest.predict_proba`: a probability, or raw predictions -> rows that stop.
+Exit = float | Callable[[np.ndarray], np.ndarray]
+
+
+def outside(low: float, high: float) -> Callable[[np.ndarray], np.ndarray]:
+    """An exit rule of a binary model: the rows whose log-odds are at most `low` or at least `high`."""
+
+    def stops(raw: np.ndarray) -> np.ndarray:
+        return (raw[:, 0] <= low) | (raw[:, 0] >= high)
+
+    return stops
 
 
 @dataclass
@@ -205,16 +218,17 @@ class Forest:
         self._add_iterations(X, raw, 0, self.n_iter if stop is None else stop)
         return raw
 
-    def predict_proba(self, X: np.ndarray, exits: Sequence[tuple[int, float]] = ()) -> np.ndarray:
+    def predict_proba(self, X: np.ndarray, exits: Sequence[tuple[int, Exit]] = ()) -> np.ndarray:
         """scikit-learn's `predict_proba`: softmax of the raw predictions, as it computes it.
 
-        With `exits`, (iterations, probability) pairs in increasing order of iterations, a row
-        whose largest probability after that many iterations is at least that probability
-        keeps those probabilities (a boosted model's first iterations already settle the
-        easy rows); the other rows go on, and those no exit takes get exactly
-        scikit-learn's probabilities.
+        With `exits`, (iterations, rule) pairs in increasing order of iterations, a row the
+        rule stops after that many iterations keeps its probabilities then (a boosted model's
+        first iterations already settle the easy rows); the other rows go on, and those no
+        exit takes get exactly scikit-learn's probabilities. A rule is a probability (the
+        row's largest class probability is at least it) or a function of the raw predictions
+        so far, (rows, outputs), to a mask of the rows that stop (`outside`).
         """
-        stages = [(after, at) for after, at in exits if after < self.n_iter]
+        stages = [(after, rule) for after, rule in exits if after < self.n_iter]
         if not stages:
             return _proba(self.raw_predict(X))
         if any(b[0] <= a[0] for a, b in zip(stages, stages[1:], strict=False)):
@@ -224,8 +238,12 @@ class Forest:
         proba = _proba(raw)
         rows = np.arange(X.shape[0])  # the rows still going, and their raw sums so far
         done = stages[0][0]
-        for i, (_, at) in enumerate(stages):
-            going = np.flatnonzero(proba[rows].max(axis=1) < at)
+        for i, (_, rule) in enumerate(stages):
+            if callable(rule):
+                stops = rule(raw)
+            else:
+                stops = proba[rows].max(axis=1) >= rule
+            going = np.flatnonzero(~stops)
             if not going.size:
                 return proba
             rows, raw = rows[going], np.asfortranarray(raw[going])
@@ -260,10 +278,13 @@ class Forest:
                 leaves = self._leaf_values_compiled(block, *trees)
             else:
                 leaves = self._leaf_values_numpy(block, *trees)
-            by_iteration = leaves.reshape(block.shape[0], n_iter, k)
-            acc = raw[a : a + step]
-            for it in range(n_iter):
-                acc += by_iteration[:, it, :]
+            # One reduction over the iterations, the block's sums so far first: numpy adds
+            # along an outer axis one slice at a time, in order, as scikit-learn does.
+            m = block.shape[0]
+            terms = np.empty((n_iter + 1, k, m), dtype=np.float64)
+            terms[0] = raw[a : a + step].T
+            terms[1:] = leaves.reshape(n_iter, k, m)
+            raw[a : a + step] = np.add.reduce(terms, axis=0).T
 
     def _use_compiled(self, n_rows: int) -> bool:
         if n_rows < COMPILED_MIN_ROWS or "sklearn" not in sys.modules:
@@ -271,7 +292,7 @@ class Forest:
         return _compiled_walk() is not None
 
     def _leaf_values_numpy(self, X: np.ndarray, first: int, stop: int) -> np.ndarray:
-        """Leaf value of every (row, tree) of trees [first, stop): all pairs walk down one
+        """Leaf value of every (tree, row) of trees [first, stop): all pairs walk down one
         level a step.
 
         Pairs are ordered tree by tree (a tree's nodes stay in cache); from level
@@ -309,10 +330,10 @@ class Forest:
                     if not node.size:
                         break
         result[slice(None) if slot is None else slot] = self.value[node]
-        return result.reshape(t, m).T
+        return result.reshape(t, m)
 
     def _leaf_values_compiled(self, X: np.ndarray, first: int, stop: int) -> np.ndarray:
-        """Leaf value of every (row, tree) of trees [first, stop) by scikit-learn's compiled
+        """Leaf value of every (tree, row) of trees [first, stop) by scikit-learn's compiled
         walk, a call per tree."""
         walk, record_dtype = _compiled_walk()  # type: ignore[misc]
         records = self._sklearn_records(record_dtype)
@@ -321,7 +342,7 @@ class Forest:
         no_map = np.zeros(self.n_features, dtype=np.uint32)
         for j, record in enumerate(records[first:stop]):
             walk(record, X, no_bitsets, no_bitsets, no_map, COMPILED_THREADS, out[j])
-        return out.T
+        return out
 
     def _sklearn_records(self, record_dtype: np.dtype) -> list[Any]:
         """Per tree, its nodes as scikit-learn's record array (built once, on first use)."""

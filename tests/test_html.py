@@ -273,6 +273,20 @@ def test_trafilatura_runs_only_for_a_page_with_an_unsure_block(name):
     assert np.array_equal(labels == "body", quick >= model.quick_threshold)
 
 
+def test_an_exit_band_stops_the_rows_whose_log_odds_leave_it_and_walks_the_rest_to_the_end():
+    from cleaner._trees import outside
+    from cleaner.page import analyse
+
+    quick = load_verified().quick
+    X = np.vstack([analyse(path.read_bytes()).blocks.X for path in sorted(FIXTURES.glob("*.html"))])
+    at_50 = quick.raw_predict(X, stop=50)[:, 0]
+    got = quick.predict_proba(X, [(50, outside(-2.0, 3.0))])[:, 1]
+    stopped = (at_50 <= -2.0) | (at_50 >= 3.0)
+    assert stopped.any() and (~stopped).any()
+    assert np.array_equal(got[stopped], 1.0 / (1.0 + np.exp(-at_50[stopped])))
+    assert np.array_equal(got[~stopped], quick.predict_proba(X)[~stopped, 1])
+
+
 def test_cascade_margin_is_measured_in_log_odds_around_the_threshold():
     from cleaner.block_model import sure
 
