@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from cleaner import features
+from cleaner.numeric import log1p_counts
 
 #: Elements that start and end a block, as in a browser's innerText (and training/l3s.py).
 BLOCK_TAGS = frozenset({
@@ -520,10 +521,10 @@ def dom_features(blocks: Sequence[RawBlock]) -> np.ndarray:
     base = np.hstack([
         np.column_stack([
             link_density,
-            np.log1p([b.links for b in blocks]),
+            log1p_counts([b.links for b in blocks]),
             (link_density > 0.9).astype(float),
             np.array([b.elements for b in blocks], dtype=float) / np.maximum(words, 1),
-            np.log1p([b.depth for b in blocks]),
+            log1p_counts([b.depth for b in blocks]),
             words / np.ceil(np.maximum(chars, 1) / WRAP_WIDTH),
             cum / total,
             np.arange(n) / max(n - 1, 1),
@@ -544,11 +545,11 @@ def dom_features(blocks: Sequence[RawBlock]) -> np.ndarray:
     parent_link, parent_n = _group_mean(parents, link_density)
     parent_chars, _ = _group_mean(parents, chars)
     _, owner_n = _group_mean(owners, chars)
-    parent_log_chars, _ = _group_mean(parents, np.log1p(chars))
+    parent_log_chars, _ = _group_mean(parents, log1p_counts(chars))
     zeros = np.zeros(n)
     group = np.column_stack([
-        np.log1p(parent_n), zeros, parent_link, parent_chars * parent_n / total,
-        np.log1p(owner_n), parent_log_chars,
+        log1p_counts(parent_n), zeros, parent_link, parent_chars * parent_n / total,
+        log1p_counts(owner_n), parent_log_chars,
     ])
     page = np.column_stack([
         np.full(n, math.log1p(n)),
@@ -575,7 +576,7 @@ def vote_features(blocks: Sequence[RawBlock], traf_text: str) -> np.ndarray:
     columns["parent_traf_share"] = _group_mean(np.array([b.parent for b in blocks]), traf_in)[0]
     columns["page_traf_share"] = np.full(n, float((chars * traf_in).sum() / total))
     columns["page_traf_empty"] = np.full(n, float(not traf.norm))
-    columns["traf_run_before"], columns["traf_run_after"] = map(np.log1p, _run_from(traf_in > 0))
+    columns["traf_run_before"], columns["traf_run_after"] = map(log1p_counts, _run_from(traf_in > 0))
     return np.column_stack([columns[name] for name in VOTE_NAMES]).reshape(n, len(VOTE_NAMES))
 
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from cleaner.integrity import loaded_once, verified_bytes
+from cleaner.numeric import exp
 
 MODEL_DIR = Path(__file__).parent / "models"
 WEIGHTS_FILE = "clickbait.npz"
@@ -240,7 +241,7 @@ class HeadlineModel:
         a, b = self.calibration
         out = np.full(len(z), EMPTY_SCORE)
         has = ~np.isnan(z)
-        out[has] = 1.0 / (1.0 + np.exp(-(a * z[has] + b)))
+        out[has] = 1.0 / (1.0 + exp(-(a * z[has] + b)))
         return out
 
 

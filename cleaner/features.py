@@ -26,6 +26,7 @@ import numpy as np
 from cleaner import _literals
 from cleaner import patterns as p
 from cleaner.clickbait import clickbait_scores
+from cleaner.numeric import log1p_counts
 
 BASE_NAMES: tuple[str, ...] = (
     "blank",
@@ -123,8 +124,12 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 #: A line of at least this many words is prose, whatever its punctuation.
 LONG_LINE_WORDS = 20
-#: Headline-like: short and not ending a sentence.
+#: Headline-length lines, which the headline model is asked about.
 HEADLINE_MAX_WORDS = 25
+#: Headline-like in the context features: short and not ending a sentence. These bounds are
+#: what the shipped line model learnt: they were once written as `2 <= expm1(log_words) <= 25`,
+#: and the C library's round trip puts 2 words just below 2 and 25 just above 25.
+HEADLINE_LIKE_WORDS = (3, 24)
 #: `clickbait` of a line too long to be a headline: the headline model is not asked.
 NOT_A_HEADLINE = -1.0
 #: `colon_in_head`: a colon within this many characters of the line's start.
@@ -238,8 +243,8 @@ def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
     safe_words = np.where(has_words, n_words, 1)
     texts = batch.texts
     return {
-        "log_chars": np.log1p(n_chars.astype(float)),
-        "log_words": np.log1p(n_words.astype(float)),
+        "log_chars": log1p_counts(n_chars),
+        "log_words": log1p_counts(n_words),
         "mean_word_len": np.where(has_words, word_chars / safe_words, 0.0),
         "ends_question": np.fromiter(
             (s.rstrip(_QUESTION_TAIL).endswith("?") for s in texts), dtype=bool, count=len(texts)
@@ -450,7 +455,7 @@ class _Segments:
         last_above = np.concatenate(([-1], last[:-1]))
         seen = last_above >= self.starts[self.seg]
         dist = np.where(seen, pos - last_above, 0)
-        return np.log1p(dist), seen.astype(float)
+        return log1p_counts(dist), seen.astype(float)
 
     def run_lengths(self, flags: np.ndarray) -> np.ndarray:
         """Per row: length of the run of consecutive flagged rows it belongs to (0 if none)."""
@@ -493,8 +498,8 @@ def _context(
     position = np.column_stack(
         [
             idx / np.maximum(m - 1, 1),
-            np.log1p(idx),
-            np.log1p(from_end),
+            log1p_counts(idx),
+            log1p_counts(from_end),
             idx == 0,
             from_end == 0,
             blank_before,
@@ -503,9 +508,10 @@ def _context(
     ).astype(float)
 
     sentence = col["ends_sentence"]
-    words = np.expm1(col["log_words"])
+    words = np.rint(np.expm1(col["log_words"]))  # whole counts: expm1(log1p(n)) is n only to an ulp
     long_line = (words >= LONG_LINE_WORDS).astype(float)
-    headline_like = ((sentence == 0) & (words >= 2) & (words <= HEADLINE_MAX_WORDS)).astype(float)
+    fewest, most = HEADLINE_LIKE_WORDS
+    headline_like = ((sentence == 0) & (words >= fewest) & (words <= most)).astype(float)
 
     since_rel, rel_above = segs.since(col["related_header"])
     since_sum, sum_above = segs.since(col["summary_header"])
@@ -524,16 +530,16 @@ def _context(
             date_before > 0,
             sent_after / np.maximum(from_end, 1),
             sent_before / np.maximum(idx, 1),
-            np.log1p(long_after),
-            np.log1p(long_before),
-            np.log1p(segs.run_lengths(headline_like)),
+            log1p_counts(long_after),
+            log1p_counts(long_before),
+            log1p_counts(segs.run_lengths(headline_like)),
             # Length against the document's typical line: a standfirst is short beside its body.
             log_chars - segs.median(log_chars)[segs.seg],
         ]
     ).astype(float)
     doc = np.column_stack(
         [
-            np.log1p(segs.sizes.astype(float)),
+            log1p_counts(segs.sizes),
             segs.mean(np.ascontiguousarray(sentence)),
             segs.mean(log_chars),
             segs.mean(np.ascontiguousarray(col["starts_bullet"])),

@@ -49,7 +49,7 @@ SOURCES = ("l3s", "modern")
 #: training/modern.py counts by its labelling rule alone (the rest of it makes line data).
 _KEY_FILES = (
     "cleaner/page.py", "cleaner/blocks.py", "cleaner/features.py", "cleaner/patterns.py",
-    "training/html_data.py", "training/l3s.py",
+    "cleaner/clickbait.py", "cleaner/numeric.py", "training/html_data.py", "training/l3s.py",
 )
 _ROOT = Path(__file__).resolve().parent.parent
 

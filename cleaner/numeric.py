@@ -1,0 +1,55 @@
+"""Logarithms and exponentials with the same bits on every CPU.
+
+numpy picks its exp/log/log1p code by what the CPU offers, and with AVX-512 it computes
+other last bits than without it (and than the C library). Features built from them then
+differ in the last bit between machines, and a tree split whose threshold is one of the
+training values (scikit-learn's bin edges are often exactly a repeated value, such as
+log1p of a common word count) sends such a row the other way. These compute what the C
+library computes (Python's `math`), whatever numpy would dispatch to.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+
+#: Counts below this are read off a table of log1p; larger ones (rare) are computed one by one.
+COUNT_TABLE_SIZE = 1 << 14
+#: math.exp overflows beyond this; the result there is inf, as numpy's.
+_EXP_MAX = 709.78
+
+
+@lru_cache(maxsize=1)
+def _log1p_table() -> np.ndarray:
+    return np.array([math.log1p(k) for k in range(COUNT_TABLE_SIZE)], dtype=np.float64)
+
+
+_log1p_each = np.frompyfunc(math.log1p, 1, 1)
+_exp_each = np.frompyfunc(math.exp, 1, 1)
+
+
+def log1p_counts(counts: np.ndarray | list) -> np.ndarray:
+    """log1p of non-negative whole numbers (as floats or integers), as `math.log1p` gives it."""
+    values = np.asarray(counts, dtype=np.float64)
+    out = np.empty(values.shape, dtype=np.float64)
+    flat, res = values.reshape(-1), out.reshape(-1)
+    small = (flat >= 0) & (flat < COUNT_TABLE_SIZE) & (flat == np.floor(flat))
+    res[small] = _log1p_table()[flat[small].astype(np.intp)]
+    rest = ~small
+    if rest.any():
+        res[rest] = _log1p_each(flat[rest]).astype(np.float64)
+    return out
+
+
+def exp(x: np.ndarray) -> np.ndarray:
+    """e ** x elementwise, as `math.exp` gives it (inf beyond its range, as numpy's)."""
+    values = np.asarray(x, dtype=np.float64)
+    out = np.full(values.shape, np.inf)
+    flat, res = values.reshape(-1), out.reshape(-1)
+    finite = flat <= _EXP_MAX
+    res[finite] = _exp_each(flat[finite]).astype(np.float64) if finite.any() else res[finite]
+    nan = np.isnan(flat)
+    res[nan] = np.nan
+    return out
