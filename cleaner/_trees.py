@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from cleaner.numeric import exp
+
 #: Format of the exported arrays; bump when their meaning changes.
 FORMAT_VERSION = 1
 #: From this many rows a call, scikit-learn's compiled walk (if imported) is worth its per-tree calls.
@@ -366,9 +368,14 @@ class Forest:
 
 def _proba(raw: np.ndarray) -> np.ndarray:
     """Class probabilities from raw predictions; a binary model has one output, its log-odds
-    (scikit-learn's `expit`, and one minus it for the first class)."""
+    (scikit-learn's `expit`, and one minus it for the first class).
+
+    exp is the C library's (cleaner/numeric.py), as scikit-learn's `expit` computes it;
+    its softmax uses numpy's, whose last bits change with the CPU (AVX-512): these
+    probabilities are features of the line model's second pass, so they must not.
+    """
     if raw.shape[1] == 1:
-        p = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+        p = 1.0 / (1.0 + exp(-raw[:, 0]))
         return np.column_stack([1.0 - p, p])
     return _softmax(raw)
 
@@ -377,7 +384,7 @@ def _softmax(raw: np.ndarray) -> np.ndarray:
     """scikit-learn's softmax, on an array laid out as its raw predictions are (Fortran order)."""
     out = np.asarray(raw, copy=True)
     out -= out.max(axis=1).reshape(-1, 1)
-    np.exp(out, out=out)
+    out[...] = exp(out)
     out /= out.sum(axis=1).reshape(-1, 1)
     return out
 
