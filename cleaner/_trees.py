@@ -5,11 +5,13 @@ class (one tree when there are two classes); its probabilities are the softmax (
 classes, the logistic function) of a baseline plus the sum of the leaves each row reaches.
 `Forest.from_estimator` flattens those trees into a few numeric arrays (an `.npz` that
 `np.load(allow_pickle=False)` reads: no code runs when it loads, and scikit-learn is not
-imported); the line model and the block model are both shipped so. `Forest.predict_proba`
-reproduces scikit-learn's probabilities bit for bit: the same comparisons (`x <= threshold`,
+imported); the line model and the block model are both shipped so. `Forest.raw_predict`
+reproduces scikit-learn's raw predictions bit for bit: the same comparisons (`x <= threshold`,
 missing values sent where the split says), the leaf values added iteration by iteration in
-scikit-learn's order, and its softmax, on arrays laid out as scikit-learn lays them out (the
-last bits of a float sum depend on that order).
+scikit-learn's order, on arrays laid out as scikit-learn lays them out (the last bits of a
+float sum depend on that order). `Forest.predict_proba` applies scikit-learn's softmax with
+the C library's exp, which numpy's is except on CPUs with AVX-512 (cleaner/numeric.py): the
+same figures as scikit-learn's there, and the same on every CPU.
 `predict_proba` can also stop early for the rows its first iterations are sure of (the line
 model's cascade, `cleaner/model.py`); the other rows still get scikit-learn's figures.
 

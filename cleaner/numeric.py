@@ -49,7 +49,6 @@ def exp(x: np.ndarray) -> np.ndarray:
     out = np.full(values.shape, np.inf)
     flat, res = values.reshape(-1), out.reshape(-1)
     finite = flat <= _EXP_MAX
-    res[finite] = _exp_each(flat[finite]).astype(np.float64) if finite.any() else res[finite]
-    nan = np.isnan(flat)
-    res[nan] = np.nan
+    res[finite] = _exp_each(flat[finite]).astype(np.float64)
+    res[np.isnan(flat)] = np.nan
     return out

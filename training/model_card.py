@@ -50,7 +50,8 @@ sure of: on the benchmark articles the trees take 28 % of the time every tree wo
 - SHA-256 (`SHA256SUMS`): `{checksums.split()[0]}`
 - parameters: `{json.dumps(meta['tree_params'])}`
 - cascade: `{json.dumps(meta.get('cascade'))}`
-- rebuilt by `make train` from `training/` and `../shared/data` alone (fixed seeds)
+- rebuilt by `make train` from `training/` and `../shared/data` alone (fixed seeds; the same
+  bits on CPUs with and without AVX-512: `cleaner/numeric.py`)
 
 ## Training data (train-split sites only)
 
