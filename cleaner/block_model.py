@@ -1,16 +1,19 @@
 """The block model shipped in the package: checked, loaded once, evaluated with numpy.
 
-Three gradient-boosted tree ensembles (scikit-learn's HistGradientBoosting, fitted by
+Four gradient-boosted tree ensembles (scikit-learn's HistGradientBoosting, fitted by
 training/html_train.py):
 - `quick` says whether a block is article text from the features a page has before
   trafilatura runs;
+- `context` says it again, on a page `quick` is unsure of, from the same features plus
+  `quick`'s verdicts on the block's neighbours and on the page (`context_features`), as
+  jusText revises a paragraph's class with its neighbours';
 - `body` says the same with trafilatura's vote too; it is asked only about pages where
-  `quick` is unsure of some block (a cascade, as jusText revises a first verdict with
-  context): trafilatura is the dearest stage of the HTML path, and about half the pages
-  do not need it (648 of the 1,226 train and dev pages, out of fold);
+  both are unsure of some block (a cascade): trafilatura is the dearest stage of the HTML
+  path, and most pages do not need it (861 of the 1,226 train and dev pages, out of fold,
+  648 of them settled by `quick` alone);
 - `kind` says what a block that is not body is (title, byline, caption, related...), which
   only fills metadata; it reads no vote, so every page gets the same kinds.
-The two body models have one tree an iteration, so they are cheap to fit and to run. All
+The three body models have one tree an iteration, so they are cheap to fit and to run. All
 are stored as plain arrays in `cleaner/models/block_model.npz`, in the line model's format
 (cleaner/_trees.py: `Forest`, which also walks them): loading runs no pickle, and the
 file's bytes must match the SHA-256 pinned in `cleaner/models/BLOCK_SHA256` before they
@@ -31,11 +34,12 @@ import numpy as np
 
 from cleaner._trees import Exit, Forest, UnsupportedModel, outside
 from cleaner.integrity import loaded_once, read_pins, verified_bytes
+from cleaner.numeric import log
 
 MODEL_DIR = Path(__file__).parent / "models"
 BLOCK_MODEL_FILE = "block_model.npz"
 BLOCK_CHECKSUM_FILE = "BLOCK_SHA256"
-ENSEMBLES = ("body", "quick", "kind")
+ENSEMBLES = ("body", "quick", "context", "kind")
 #: Early exit in `predict` (cleaner/_trees.py: `Forest.predict_proba`): a block whose P(body)
 #: is at least 0.97 or at most 0.03 after 30 of the 200 iterations keeps it. Two blocks in
 #: three do; on the 26,338 blocks of the dev pages not one decision changed, and the model
@@ -55,23 +59,54 @@ KIND_EXITS = ((20, 0.97),)
 #: not sure of their class at 0.97. CPU time of the quick model: about a tenth less.
 DECIDED_EXITS = ((50, 3.5), (100, 2.5))
 _P_CLIP = 1e-12
+#: Neighbours (blocks above: negative) whose quick log-odds the context model reads.
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+#: The log-odds a neighbour beyond the page's first or last block counts as (sure boilerplate).
+CONTEXT_PAD = -8.0
+CONTEXT_NAMES: tuple[str, ...] = (
+    ("ctx:self",) + tuple(f"ctx:{off:+d}" for off in CONTEXT_OFFSETS)
+    + ("ctx:page_mean", "ctx:page_body_share", "ctx:position")
+)
 
 
-def _log_odds(p: np.ndarray | float) -> np.ndarray:
+def log_odds(p: np.ndarray | float) -> np.ndarray:
+    """ln(p / (1 - p)), p clipped off 0 and 1: the scale the trees add up on (the C library's
+    log: the context model reads these, and must read the same bits on every CPU)."""
     p = np.clip(p, _P_CLIP, 1.0 - _P_CLIP)
-    return np.log(p / (1.0 - p))
+    return log(p / (1.0 - p))
 
 
 def sure(p: np.ndarray, threshold: float, margin: float) -> np.ndarray:
     """Per probability: at least `margin` away from `threshold` in log-odds (the scale the
     trees add up on, where a margin means as much near 0.9 as near 0.5)."""
-    return np.abs(_log_odds(p) - _log_odds(threshold)) >= margin
+    return np.abs(log_odds(p) - log_odds(threshold)) >= margin
 
 
 def body_exits(threshold: float) -> list[tuple[int, Exit]]:
     """The early exits of a body model whose threshold is `threshold`."""
-    centre = float(_log_odds(threshold))
+    centre = float(log_odds(threshold))
     return [*BODY_EXITS, *((after, outside(centre - m, centre + m)) for after, m in DECIDED_EXITS)]
+
+
+def context_features(quick_log_odds: np.ndarray) -> np.ndarray:
+    """Per block of one page, what the quick model said of it, of its neighbours and of the
+    page (`CONTEXT_NAMES`): the columns the context model reads after the block's own."""
+    lo = np.asarray(quick_log_odds, dtype=np.float64)
+    n = lo.size
+    columns = [lo]
+    for off in CONTEXT_OFFSETS:
+        shifted = np.full(n, CONTEXT_PAD)
+        if 0 < -off < n:
+            shifted[-off:] = lo[:off]
+        elif 0 < off < n:
+            shifted[:-off] = lo[off:]
+        columns.append(shifted)
+    columns += [
+        np.full(n, lo.mean() if n else 0.0),
+        np.full(n, (lo > 0).mean() if n else 0.0),
+        np.arange(n) / max(n - 1, 1),
+    ]
+    return np.column_stack(columns).reshape(n, len(CONTEXT_NAMES))
 
 
 class BlockModelError(RuntimeError):
@@ -89,6 +124,7 @@ class BlockModel:
 
     body: Forest  # binary: one output, the log-odds of body, with trafilatura's vote
     quick: Forest  # the same without the vote (its columns zero)
+    context: Forest  # the same from quick's columns then `CONTEXT_NAMES`
     kind: Forest  # multiclass over `kinds` (or binary when there are two)
     kinds: np.ndarray
     feature_names: tuple[str, ...]
@@ -113,9 +149,24 @@ class BlockModel:
         margin = self.meta.get("cascade_margin")
         return math.inf if margin is None else float(margin)
 
+    @property
+    def context_threshold(self) -> float:
+        """The same for the context model, on the pages it settles."""
+        return float(self.meta.get("context_threshold", 0.5))
+
+    @property
+    def context_margin(self) -> float:
+        """As `cascade_margin`, around `context_threshold` (none: the context model settles no page)."""
+        margin = self.meta.get("context_margin")
+        return math.inf if margin is None else float(margin)
+
     def settled(self, p_quick: np.ndarray) -> bool:
         """Whether every block is far enough from the quick model's threshold to skip the vote."""
         return bool(sure(p_quick, self.quick_threshold, self.cascade_margin).all())
+
+    def context_settled(self, p_context: np.ndarray) -> bool:
+        """The same for the context model."""
+        return bool(sure(p_context, self.context_threshold, self.context_margin).all())
 
     def columns(self, names: tuple[str, ...]) -> np.ndarray:
         """Indices, in a matrix whose columns are `names`, of the features this model reads."""
@@ -146,6 +197,17 @@ class BlockModel:
         """P(body) without the vote (its columns are not read as anything but zero)."""
         return self.quick.predict_proba(self._select(X, names))[:, 1]
 
+    def context_proba(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+        """P(body) from the block's features without the vote and the quick model's verdicts
+        around it (every iteration: scikit-learn's)."""
+        Xs = self._select(X, names)
+        p_quick = self.quick.predict_proba(Xs, BODY_EXITS)[:, 1]
+        return self.context.predict_proba(self._with_context(Xs, p_quick))[:, 1]
+
+    @staticmethod
+    def _with_context(Xs: np.ndarray, p_quick: np.ndarray) -> np.ndarray:
+        return np.hstack([Xs, context_features(log_odds(p_quick))])
+
     def kind_proba(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
         """P(kind | not body) per row, columns in `kinds` order."""
         return self.kind.predict_proba(self._select(X, names))
@@ -155,19 +217,24 @@ class BlockModel:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Label and score per row of a page: body with P(body) from the threshold on, else the
         likeliest kind. `X` has no vote (its columns zero); `vote()` gives the rows with it,
-        and is called only when the quick model is unsure of some block. Sure rows stop
-        early (`body_exits`, KIND_EXITS)."""
+        and is called only when the quick model and then the context model are each unsure
+        of some block. Sure rows stop early (`BODY_EXITS`, `body_exits`, KIND_EXITS)."""
         Xs = self._select(X, names)
         n = Xs.shape[0]
         labels = np.full(n, "other", dtype=object)
         scores = np.ones(n)
         if n == 0:
             return labels, scores
+        # The quick model's figures feed the context model, which learnt from them as they
+        # come with the threshold-free exits only.
+        p_body = self.quick.predict_proba(Xs, BODY_EXITS)[:, 1]
         threshold = self.quick_threshold
-        p_body = self.quick.predict_proba(Xs, body_exits(threshold))[:, 1]
         if not self.settled(p_body):
-            threshold = self.body_threshold
-            p_body = self.body.predict_proba(self._select(vote(), names), body_exits(threshold))[:, 1]
+            threshold = self.context_threshold
+            p_body = self.context.predict_proba(self._with_context(Xs, p_body), body_exits(threshold))[:, 1]
+            if not self.context_settled(p_body):
+                threshold = self.body_threshold
+                p_body = self.body.predict_proba(self._select(vote(), names), body_exits(threshold))[:, 1]
         is_body = p_body >= threshold
         labels[is_body] = "body"
         scores[is_body] = p_body[is_body]
@@ -200,7 +267,9 @@ class BlockModel:
             names = tuple(meta["feature_names"])
         except (KeyError, ValueError, OSError, UnsupportedModel) as exc:
             raise BlockModelError(f"the block model arrays cannot be read: {exc}") from exc
-        binary = trees["body"].n_classes == trees["quick"].n_classes == 1
+        binary = trees["body"].n_classes == trees["quick"].n_classes == trees["context"].n_classes == 1
+        if trees["context"].n_features != trees["quick"].n_features + len(CONTEXT_NAMES):
+            raise BlockModelError("the context model does not read the quick model's columns and the context")
         if not binary or len(kinds) != max(trees["kind"].n_classes, 2):
             raise BlockModelError("the block model's trees and labels disagree")
         return cls(**trees, kinds=kinds, feature_names=names, meta=meta)

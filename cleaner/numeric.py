@@ -28,6 +28,7 @@ def _log1p_table() -> np.ndarray:
 
 _log1p_each = np.frompyfunc(math.log1p, 1, 1)
 _exp_each = np.frompyfunc(math.exp, 1, 1)
+_log_each = np.frompyfunc(math.log, 1, 1)
 
 
 def log1p_counts(counts: np.ndarray | list) -> np.ndarray:
@@ -52,3 +53,9 @@ def exp(x: np.ndarray) -> np.ndarray:
     res[finite] = _exp_each(flat[finite]).astype(np.float64)
     res[np.isnan(flat)] = np.nan
     return out
+
+
+def log(x: np.ndarray) -> np.ndarray:
+    """The natural logarithm of positive numbers elementwise, as `math.log` gives it."""
+    values = np.asarray(x, dtype=np.float64)
+    return _log_each(values.reshape(-1)).astype(np.float64).reshape(values.shape)

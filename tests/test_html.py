@@ -243,6 +243,8 @@ def test_early_exit_of_the_block_model_keeps_every_body_decision(name):
     labels, scores = model.predict(X, names, analysis.voted)
     if model.settled(model.quick_proba(X, names)):
         full, threshold = model.quick_proba(X, names), model.quick_threshold
+    elif model.context_settled(model.context_proba(X, names)):
+        full, threshold = model.context_proba(X, names), model.context_threshold
     else:
         full, threshold = model.body_proba(analysis.voted(), names), model.body_threshold
     assert np.array_equal(labels == "body", full >= threshold)
@@ -262,19 +264,25 @@ def test_trafilatura_runs_only_for_a_page_with_an_unsure_block(name):
         asked.append(True)
         return analysis.voted()
 
-    never_sure = replace(model, meta={**model.meta, "cascade_margin": None})
-    always_sure = replace(model, meta={**model.meta, "cascade_margin": 0.0})
+    never_sure = replace(model, meta={**model.meta, "cascade_margin": None, "context_margin": None})
+    quick_sure = replace(model, meta={**model.meta, "cascade_margin": 0.0})
+    context_sure = replace(model, meta={**model.meta, "cascade_margin": None, "context_margin": 0.0})
     labels, _ = never_sure.predict(analysis.blocks.X, names, vote)
     assert asked == [True]
     assert np.array_equal(labels == "body", model.body_proba(analysis.voted(), names) >= model.body_threshold)
-    labels, _ = always_sure.predict(analysis.blocks.X, names, vote)
+    labels, _ = quick_sure.predict(analysis.blocks.X, names, vote)
     assert asked == [True]
     quick = model.quick_proba(analysis.blocks.X, names)
     assert np.array_equal(labels == "body", quick >= model.quick_threshold)
+    labels, _ = context_sure.predict(analysis.blocks.X, names, vote)
+    assert asked == [True]
+    context = model.context_proba(analysis.blocks.X, names)
+    assert np.array_equal(labels == "body", context >= model.context_threshold)
 
 
 def test_an_exit_band_stops_the_rows_whose_log_odds_leave_it_and_walks_the_rest_to_the_end():
     from cleaner._trees import outside
+    from cleaner.numeric import exp
     from cleaner.page import analyse
 
     quick = load_verified().quick
@@ -283,8 +291,23 @@ def test_an_exit_band_stops_the_rows_whose_log_odds_leave_it_and_walks_the_rest_
     got = quick.predict_proba(X, [(50, outside(-2.0, 3.0))])[:, 1]
     stopped = (at_50 <= -2.0) | (at_50 >= 3.0)
     assert stopped.any() and (~stopped).any()
-    assert np.array_equal(got[stopped], 1.0 / (1.0 + np.exp(-at_50[stopped])))
+    assert np.array_equal(got[stopped], 1.0 / (1.0 + exp(-at_50[stopped])))  # the C library's exp
     assert np.array_equal(got[~stopped], quick.predict_proba(X)[~stopped, 1])
+
+
+def test_the_context_model_reads_the_quick_verdicts_of_the_block_its_neighbours_and_the_page():
+    from cleaner.block_model import CONTEXT_NAMES, CONTEXT_PAD, context_features
+
+    lo = np.array([-5.0, 2.0, 3.0, -1.0])
+    ctx = context_features(lo)
+    col = {name: ctx[:, i] for i, name in enumerate(CONTEXT_NAMES)}
+    assert col["ctx:self"].tolist() == lo.tolist()
+    assert col["ctx:-1"].tolist() == [CONTEXT_PAD, -5.0, 2.0, 3.0]  # the block above
+    assert col["ctx:+2"].tolist() == [3.0, -1.0, CONTEXT_PAD, CONTEXT_PAD]  # two below
+    assert col["ctx:-3"].tolist() == [CONTEXT_PAD] * 3 + [-5.0]
+    assert col["ctx:page_body_share"].tolist() == [0.5] * 4
+    assert col["ctx:position"].tolist() == [0.0, 1 / 3, 2 / 3, 1.0]
+    assert context_features(np.zeros(0)).shape == (0, len(CONTEXT_NAMES))
 
 
 def test_cascade_margin_is_measured_in_log_odds_around_the_threshold():

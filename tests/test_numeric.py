@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cleaner.numeric import COUNT_TABLE_SIZE, exp, log1p_counts
+from cleaner.numeric import COUNT_TABLE_SIZE, exp, log, log1p_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,12 @@ def test_exp_is_the_c_librarys_and_overflows_to_infinity_as_numpy_does():
     got = exp(x)
     assert got[:6].tolist() == [math.exp(v) for v in x[:6]]
     assert got[6] == np.inf and np.isnan(got[7])
+
+
+def test_log_is_the_c_librarys_whatever_the_shape():
+    x = np.array([[1e-12, 0.5], [1.0, 6.25]])
+    assert log(x).tolist() == [[math.log(v) for v in row] for row in x.tolist()]
+    assert float(log(np.float64(0.85))) == math.log(0.85)
 
 
 def _features_of_the_samples(env: dict[str, str]) -> bytes:

@@ -65,7 +65,7 @@ def study() -> list[str]:
     starts = np.cumsum([0] + [len(d.texts) for d in dev])
     pages = [slice(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
 
-    fitted = html_train.fit(train)
+    fitted = html_train.fit(train, ("body", "quick"))
     body, quick = Forest.from_estimator(fitted.body), Forest.from_estimator(fitted.quick)
     p_full = body.predict_proba(X_dev, BODY_EXITS)[:, 1]
     p_quick = quick.predict_proba(X_free, BODY_EXITS)[:, 1]
@@ -107,7 +107,8 @@ def study() -> list[str]:
     ]
     source = np.array([d.source for d in dev], dtype=object)
     for margin in html_train.CASCADE_MARGINS:
-        proba, settled = html_train.cascade_proba(pages, p_full, p_quick, t_quick, margin)
+        proba, settled_by = html_train.cascade_proba(pages, p_full, [(p_quick, t_quick, margin)])
+        settled = settled_by >= 0
         l3s, snip = _f1s(dev, proba, t_full)
         l3s_pages, modern_pages = (int((settled & (source == s)).sum()) for s in ("l3s", "modern"))
         saved_ms = vote[settled].sum() / len(dev) * 1000

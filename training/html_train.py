@@ -2,17 +2,19 @@
 
     python -m training.html_train        # what `make train-html` runs
 
-Three gradient-boosted tree ensembles over the block features (cleaner/blocks.py), fitted
+Four gradient-boosted tree ensembles over the block features (cleaner/blocks.py), fitted
 on train-split sites: `body` (body or not, every labelled block), `quick` (the same without
-trafilatura's vote) and `kind` (what a labelled block that is not body is: title, byline,
-caption, related, comment, other..., without the vote). The thresholds on P(body)
-are chosen on out-of-fold predictions over the train and dev sites (folds by site; the sum
-of the L3S shingle F1 and the modern pages' snippet F1), and so is the cascade's margin:
-the narrowest band around the quick model's threshold that lowers no such score when pages
-with no block inside it skip the vote. The shipped model is then fitted on train + dev
-sites with those settings. Test-split sites are never read
-here. Deterministic: fixed seeds, no early stopping on a random split, a seeded sample of
-the "other" blocks.
+trafilatura's vote), `context` (the same from the quick model's out-of-fold verdicts on
+each block and its neighbours too) and `kind` (what a labelled block that is not body is:
+title, byline, caption, related, comment, other..., without the vote). The thresholds on
+P(body) are chosen on out-of-fold predictions over the train and dev sites (folds by site;
+the sum of the L3S shingle F1 and the modern pages' snippet F1), and so are the cascade's
+margins: for the quick model, then for the context model on the pages it leaves, the
+narrowest band around the threshold with which the sum stays within CASCADE_TOLERANCE of
+the model with the vote on every page, when pages with no block inside it skip the vote.
+The shipped model is then fitted on train + dev sites with those settings. Test-split
+sites are never read here. Deterministic: fixed seeds, no early stopping on a random split,
+a seeded sample of the "other" blocks.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import math
 import time
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sklearn
@@ -34,8 +37,12 @@ from cleaner.block_model import (
     BLOCK_CHECKSUM_FILE,
     BLOCK_MODEL_FILE,
     BODY_EXITS,
+    CONTEXT_NAMES,
+    ENSEMBLES,
     MODEL_DIR,
     BlockModel,
+    context_features,
+    log_odds,
     sure,
 )
 from cleaner.blocks import block_feature_names, without_vote
@@ -108,13 +115,16 @@ def weights(docs: list[HtmlDoc], y: np.ndarray, doc_index: np.ndarray) -> np.nda
 
 @dataclass
 class Fitted:
-    body: HistGradientBoostingClassifier  # with trafilatura's vote
-    quick: HistGradientBoostingClassifier  # without it
-    kind: HistGradientBoostingClassifier | None  # without it (None: not asked for)
-    mapping: dict[str, str]
+    body: HistGradientBoostingClassifier | None  # with trafilatura's vote
+    quick: HistGradientBoostingClassifier | None  # without it
+    context: HistGradientBoostingClassifier | None  # without it, with the quick model's context
+    kind: HistGradientBoostingClassifier | None  # without it
+    mapping: dict[str, str]  # (a model is None when `fit` was not asked for it)
 
 
-def fit(docs: list[HtmlDoc], with_kind: bool = True) -> Fitted:
+def fit(docs: list[HtmlDoc], parts: tuple[str, ...] = ENSEMBLES, context: np.ndarray | None = None) -> Fitted:
+    """The models named in `parts`; the context model needs `context`, the rows of
+    `context_features` of the quick model's out-of-fold verdicts, in `stack(docs)` order."""
     X, y, doc_index = stack(docs)
     mapping = label_set(y)
     w = weights(docs, y, doc_index)
@@ -130,28 +140,39 @@ def fit(docs: list[HtmlDoc], with_kind: bool = True) -> Fitted:
     X_free = without_vote(X[rows], NAMES)
     is_body = target[rows] == "body"
     rest = np.flatnonzero(~is_body)
+    models: dict[str, Any] = dict.fromkeys(ENSEMBLES)
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=THREADS):
-        body = HistGradientBoostingClassifier(**TREE_PARAMS).fit(X[rows], is_body, sample_weight=w[rows])
-        quick = HistGradientBoostingClassifier(**TREE_PARAMS).fit(X_free, is_body, sample_weight=w[rows])
-        kind = None
-        if with_kind:
-            kind = HistGradientBoostingClassifier(**KIND_PARAMS)
-            kind.fit(X_free[rest], target[rows][rest].astype(str), sample_weight=w[rows][rest])
-    return Fitted(body=body, quick=quick, kind=kind, mapping=mapping)
+        if "body" in parts:
+            models["body"] = HistGradientBoostingClassifier(**TREE_PARAMS).fit(
+                X[rows], is_body, sample_weight=w[rows])
+        if "quick" in parts:
+            models["quick"] = HistGradientBoostingClassifier(**TREE_PARAMS).fit(
+                X_free, is_body, sample_weight=w[rows])
+        if "context" in parts:
+            if context is None:
+                raise ValueError("the context model needs the quick model's context rows")
+            models["context"] = HistGradientBoostingClassifier(**TREE_PARAMS).fit(
+                np.hstack([X_free, context[rows]]), is_body, sample_weight=w[rows])
+        if "kind" in parts:
+            models["kind"] = HistGradientBoostingClassifier(**KIND_PARAMS).fit(
+                X_free[rest], target[rows][rest].astype(str), sample_weight=w[rows][rest])
+    return Fitted(**models, mapping=mapping)
 
 
 def to_model(fitted: Fitted, meta: dict) -> BlockModel:
-    if fitted.kind is None:
-        raise RuntimeError("the kind model was not fitted (fit(..., with_kind=False))")
-    for name in ("body", "quick"):
+    for name in ENSEMBLES:
+        if getattr(fitted, name) is None:
+            raise RuntimeError(f"the {name} model was not fitted")
+    for name in ("body", "quick", "context"):
         if list(getattr(fitted, name).classes_) != [False, True]:
             classes = getattr(fitted, name).classes_
             raise RuntimeError(f"{name} model classes are {classes}, not [False, True]")
     return BlockModel(
         body=Forest.from_estimator(fitted.body),
         quick=Forest.from_estimator(fitted.quick),
+        context=Forest.from_estimator(fitted.context),
         kind=Forest.from_estimator(fitted.kind),
         kinds=np.array([str(c) for c in fitted.kind.classes_], dtype=object),
         feature_names=NAMES,
@@ -167,8 +188,11 @@ def check_same(model: BlockModel, fitted: Fitted, X: np.ndarray) -> float:
     X_free = without_vote(X, names)
     body = np.abs(model.body_proba(X, names) - fitted.body.predict_proba(X)[:, 1]).max()
     quick = np.abs(model.quick_proba(X_free, names) - fitted.quick.predict_proba(X_free)[:, 1]).max()
+    X_context = np.hstack([X_free, context_features(log_odds(model.quick_proba(X_free, names)))])
+    context = np.abs(model.context.predict_proba(X_context)[:, 1]
+                     - fitted.context.predict_proba(X_context)[:, 1]).max()
     kind = np.abs(model.kind_proba(X_free, names) - fitted.kind.predict_proba(X_free)).max()
-    return float(max(body, quick, kind))
+    return float(max(body, quick, context, kind))
 
 
 def body_outputs(docs: list[HtmlDoc], body_proba: np.ndarray, threshold: float) -> list[str]:
@@ -217,18 +241,20 @@ def _print_table(name: str, table: dict, best: float) -> None:
 
 
 def cascade_proba(
-    pages: list[slice], p_body: np.ndarray, p_quick: np.ndarray, quick_threshold: float, margin: float
+    pages: list[slice], p_body: np.ndarray, stages: list[tuple[np.ndarray, float, float]]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """P(body) as the cascade decides it (a settled page's blocks are 1 or 0 by the quick
-    model, the others keep the model with the vote), and which pages it settles."""
+    """P(body) as the cascade decides it: a page takes the first of `stages` (P(body),
+    threshold, margin) sure of all its blocks (1 or 0 by its threshold), and the others keep
+    the model with the vote; and which stage settled each page (-1: none)."""
     out = p_body.copy()
-    settled = np.zeros(len(pages), dtype=bool)
+    settled_by = np.full(len(pages), -1)
     for i, rows in enumerate(pages):
-        q = p_quick[rows]
-        if sure(q, quick_threshold, margin).all():
-            settled[i] = True
-            out[rows] = np.where(q >= quick_threshold, 1.0, 0.0)
-    return out, settled
+        for k, (p, threshold, margin) in enumerate(stages):
+            if sure(p[rows], threshold, margin).all():
+                settled_by[i] = k
+                out[rows] = np.where(p[rows] >= threshold, 1.0, 0.0)
+                break
+    return out, settled_by
 
 
 def fold_of(site: str) -> int:
@@ -245,7 +271,7 @@ def out_of_fold(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, np.ndar
     folds = [[d for d in docs if fold_of(d.site) == k] for k in range(CV_FOLDS)]
 
     def predict(k: int) -> tuple[np.ndarray, np.ndarray]:
-        fitted = fit([d for j, fold in enumerate(folds) if j != k for d in fold], with_kind=False)
+        fitted = fit([d for j, fold in enumerate(folds) if j != k for d in fold], ("body", "quick"))
         X, _, _ = stack(folds[k])
         # as `BlockModel.predict` runs them, early exits included
         body, quick = Forest.from_estimator(fitted.body), Forest.from_estimator(fitted.quick)
@@ -259,35 +285,94 @@ def out_of_fold(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, np.ndar
     return ordered, np.concatenate([p for p, _ in parts]), np.concatenate([q for _, q in parts])
 
 
-def tune(docs: list[HtmlDoc]) -> dict:
-    """The thresholds of both body models with the best sum of L3S F1 and snippet F1 out of
-    fold, and the narrowest cascade margin whose sum (and every wider one's) is within
-    CASCADE_TOLERANCE of the model with the vote on every page."""
+def page_context(docs: list[HtmlDoc], p_quick: np.ndarray) -> np.ndarray:
+    """`context_features` of each page's quick verdicts, stacked as `stack(docs)` stacks rows."""
+    starts = np.cumsum([0] + [len(d.texts) for d in docs])
+    parts = [context_features(log_odds(p_quick[a:b])) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    return np.vstack(parts) if parts else np.zeros((0, len(CONTEXT_NAMES)))
+
+
+def context_out_of_fold(docs: list[HtmlDoc], context: np.ndarray) -> np.ndarray:
+    """P(body) of each block of `docs` (in fold order, `context` row by row with them) from
+    the context model fitted on the other folds' sites."""
+    from joblib import Parallel, delayed
+    from threadpoolctl import threadpool_limits
+
+    starts = np.cumsum([0] + [len(d.texts) for d in docs])
+    fold = np.array([fold_of(d.site) for d in docs])
+
+    def rows_of(pages: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.arange(starts[i], starts[i + 1]) for i in pages] or [np.zeros(0, int)])
+
+    def predict(k: int) -> np.ndarray:
+        train, held = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
+        fitted = fit([docs[i] for i in train], ("context",), context[rows_of(train)])
+        X, _, _ = stack([docs[i] for i in held])
+        X_context = np.hstack([without_vote(X, NAMES), context[rows_of(held)]])
+        return Forest.from_estimator(fitted.context).predict_proba(X_context, BODY_EXITS)[:, 1]
+
+    with threadpool_limits(limits=THREADS):
+        parts = Parallel(n_jobs=2, prefer="threads")(delayed(predict)(k) for k in range(CV_FOLDS))
+    return np.concatenate(parts)
+
+
+def _narrowest_margin(
+    name: str, docs: list[HtmlDoc], pages: list[slice], p_body: np.ndarray, body_threshold: float,
+    stages: list[tuple[np.ndarray, float, float]], p: np.ndarray, threshold: float, full: dict,
+) -> tuple[float, dict, int]:
+    """The narrowest margin for a last stage (`p`, `threshold`) after `stages` whose sum of
+    L3S and snippet F1 (and every wider one's) stays within CASCADE_TOLERANCE of `full`."""
+    margin, scores, settled_pages = math.inf, full, 0
+    for m in CASCADE_MARGINS:
+        proba, settled_by = cascade_proba(pages, p_body, [*stages, (p, threshold, m)])
+        got = page_scores(docs, proba, body_threshold)
+        print(f"  {name} margin {m:.2f}: {(settled_by >= 0).sum()} of {len(docs)} pages settled without "
+              f"the vote; L3S F1 {got['l3s']['f1']:.4f}, snippet F1 {got['modern']['f1']:.4f}", flush=True)
+        if _f1_sum(got) < _f1_sum(full) - CASCADE_TOLERANCE:
+            break
+        margin, scores, settled_pages = m, got, int((settled_by >= 0).sum())
+    return margin, scores, settled_pages
+
+
+def tune(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, dict]:
+    """The thresholds of the three body models with the best sum of L3S F1 and snippet F1
+    out of fold; the narrowest quick-model margin whose sum (and every wider one's) is within
+    CASCADE_TOLERANCE of the model with the vote on every page; then, on the pages left, the
+    same for the context model. Returns the pages in fold order and the context rows of the
+    quick model's out-of-fold verdicts, which the shipped context model learns from."""
     docs, p_body, p_quick = out_of_fold(docs)
+    context = page_context(docs, p_quick)
+    p_context = context_out_of_fold(docs, context)
     starts = np.cumsum([0] + [len(d.texts) for d in docs])
     pages = [slice(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
-    body_threshold, table = threshold_table(docs, p_body)
-    _print_table("body", table, body_threshold)
-    quick_threshold, quick_table = threshold_table(docs, p_quick)
-    _print_table("quick", quick_table, quick_threshold)
-    full = table[body_threshold]
-    margin, cascade, settled_pages = math.inf, full, 0
-    for m in CASCADE_MARGINS:
-        proba, settled = cascade_proba(pages, p_body, p_quick, quick_threshold, m)
-        scores = page_scores(docs, proba, body_threshold)
-        print(f"  cascade margin {m:.2f}: {settled.sum()} of {len(docs)} pages settled without the vote; "
-              f"L3S F1 {scores['l3s']['f1']:.4f}, snippet F1 {scores['modern']['f1']:.4f}", flush=True)
-        if _f1_sum(scores) < _f1_sum(full) - CASCADE_TOLERANCE:
-            break
-        margin, cascade, settled_pages = m, scores, int(settled.sum())
-    print(f"  cascade margin chosen: {margin:.2f} ({settled_pages} of {len(docs)} pages skip the vote)")
-    return {
-        "body_threshold": body_threshold,
-        "quick_threshold": quick_threshold,
-        "cascade_margin": margin if math.isfinite(margin) else None,
+    thresholds, tables = {}, {}
+    for name, p in (("body", p_body), ("quick", p_quick), ("context", p_context)):
+        thresholds[name], tables[name] = threshold_table(docs, p)
+        _print_table(name, tables[name], thresholds[name])
+    full = tables["body"][thresholds["body"]]
+    quick_margin, quick_scores, quick_pages = _narrowest_margin(
+        "quick", docs, pages, p_body, thresholds["body"], [], p_quick, thresholds["quick"], full)
+    quick_stage = [(p_quick, thresholds["quick"], quick_margin)]
+    context_margin, cascade, settled_pages = _narrowest_margin(
+        "context", docs, pages, p_body, thresholds["body"], quick_stage,
+        p_context, thresholds["context"], full,
+    )
+    if not math.isfinite(context_margin):
+        cascade, settled_pages = quick_scores, quick_pages
+    print(f"  margins chosen: quick {quick_margin:.2f} ({quick_pages} pages settled), context "
+          f"{context_margin:.2f} ({settled_pages} of {len(docs)} pages skip the vote)")
+    return docs, context, {
+        "body_threshold": thresholds["body"],
+        "quick_threshold": thresholds["quick"],
+        "context_threshold": thresholds["context"],
+        "cascade_margin": quick_margin if math.isfinite(quick_margin) else None,
+        "context_margin": context_margin if math.isfinite(context_margin) else None,
         "out_of_fold_scores": full,
-        "out_of_fold_scores_quick_model": quick_table[quick_threshold],
+        "out_of_fold_scores_quick_model": tables["quick"][thresholds["quick"]],
+        "out_of_fold_scores_context_model": tables["context"][thresholds["context"]],
+        "out_of_fold_scores_quick_cascade": quick_scores,
         "out_of_fold_scores_cascade": cascade,
+        "out_of_fold_pages_settled_by_quick_model": f"{quick_pages} of {len(docs)}",
         "out_of_fold_pages_settled_without_vote": f"{settled_pages} of {len(docs)}",
     }
 
@@ -299,10 +384,9 @@ def train(sources: tuple[str, ...] = SOURCES, refit_on_dev: bool = True) -> dict
     dev_docs = [d for d in docs if d.split == "dev"]
     print(f"train: {len(train_docs)} pages, {len({d.site for d in train_docs})} sites; "
           f"dev: {len(dev_docs)} pages, {len({d.site for d in dev_docs})} sites", flush=True)
-    final_docs = train_docs + dev_docs if refit_on_dev else train_docs
-    tuned = tune(final_docs)
-    print(f"thresholds and margin chosen in {time.time() - started:.0f} s", flush=True)
-    fitted = fit(final_docs)
+    final_docs, context, tuned = tune(train_docs + dev_docs if refit_on_dev else train_docs)
+    print(f"thresholds and margins chosen in {time.time() - started:.0f} s", flush=True)
+    fitted = fit(final_docs, context=context)
     _, y, _ = stack(final_docs)
     meta = {
         "sklearn_version": sklearn.__version__,
