@@ -372,9 +372,9 @@ def _proba(raw: np.ndarray) -> np.ndarray:
     """Class probabilities from raw predictions; a binary model has one output, its log-odds
     (scikit-learn's `expit`, and one minus it for the first class).
 
-    exp is the C library's (cleaner/numeric.py), as scikit-learn's `expit` computes it;
-    its softmax uses numpy's, whose last bits change with the CPU (AVX-512): these
-    probabilities are features of the line model's second pass, so they must not.
+    exp is the C library's (cleaner/numeric.py), as scikit-learn's `expit` takes it; its
+    softmax takes numpy's, whose last bits change with the CPU (AVX-512). These
+    probabilities are features of the line model's second pass: theirs must not.
     """
     if raw.shape[1] == 1:
         p = 1.0 / (1.0 + exp(-raw[:, 0]))

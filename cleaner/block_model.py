@@ -27,6 +27,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -83,10 +84,11 @@ def sure(p: np.ndarray, threshold: float, margin: float) -> np.ndarray:
     return np.abs(log_odds(p) - log_odds(threshold)) >= margin
 
 
-def body_exits(threshold: float) -> list[tuple[int, Exit]]:
-    """The early exits of a body model whose threshold is `threshold`."""
+@lru_cache(maxsize=8)
+def body_exits(threshold: float) -> tuple[tuple[int, Exit], ...]:
+    """The early exits of a body model whose threshold is `threshold` (built once a threshold)."""
     centre = float(log_odds(threshold))
-    return [*BODY_EXITS, *((after, outside(centre - m, centre + m)) for after, m in DECIDED_EXITS)]
+    return (*BODY_EXITS, *((after, outside(centre - m, centre + m)) for after, m in DECIDED_EXITS))
 
 
 def context_features(quick_log_odds: np.ndarray) -> np.ndarray:
@@ -108,6 +110,12 @@ def context_features(quick_log_odds: np.ndarray) -> np.ndarray:
         np.arange(n) / max(n - 1, 1),
     ]
     return np.column_stack(columns).reshape(n, len(CONTEXT_NAMES))
+
+
+def with_context(X_free: np.ndarray, p_quick: np.ndarray) -> np.ndarray:
+    """A page's rows as the context model reads them: its features without the vote, then
+    `context_features` of the quick model's P(body) of its blocks."""
+    return np.hstack([X_free, context_features(log_odds(p_quick))])
 
 
 class BlockModelError(RuntimeError):
@@ -203,11 +211,7 @@ class BlockModel:
         around it (every iteration: scikit-learn's)."""
         Xs = self._select(X, names)
         p_quick = self.quick.predict_proba(Xs, BODY_EXITS)[:, 1]
-        return self.context.predict_proba(self._with_context(Xs, p_quick))[:, 1]
-
-    @staticmethod
-    def _with_context(Xs: np.ndarray, p_quick: np.ndarray) -> np.ndarray:
-        return np.hstack([Xs, context_features(log_odds(p_quick))])
+        return self.context.predict_proba(with_context(Xs, p_quick))[:, 1]
 
     def kind_proba(self, X: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
         """P(kind | not body) per row, columns in `kinds` order."""
@@ -232,7 +236,7 @@ class BlockModel:
         threshold = self.quick_threshold
         if not self.settled(p_body):
             threshold = self.context_threshold
-            p_body = self.context.predict_proba(self._with_context(Xs, p_body), body_exits(threshold))[:, 1]
+            p_body = self.context.predict_proba(with_context(Xs, p_body), body_exits(threshold))[:, 1]
             if not self.context_settled(p_body):
                 threshold = self.body_threshold
                 p_body = self.body.predict_proba(self._select(vote(), names), body_exits(threshold))[:, 1]

@@ -44,6 +44,7 @@ from cleaner.block_model import (
     context_features,
     log_odds,
     sure,
+    with_context,
 )
 from cleaner.blocks import block_feature_names, without_vote
 from training.html_data import SOURCES, HtmlDoc, load_html_docs
@@ -188,7 +189,7 @@ def check_same(model: BlockModel, fitted: Fitted, X: np.ndarray) -> float:
     X_free = without_vote(X, names)
     body = np.abs(model.body_proba(X, names) - fitted.body.predict_proba(X)[:, 1]).max()
     quick = np.abs(model.quick_proba(X_free, names) - fitted.quick.predict_proba(X_free)[:, 1]).max()
-    X_context = np.hstack([X_free, context_features(log_odds(model.quick_proba(X_free, names)))])
+    X_context = with_context(X_free, model.quick_proba(X_free, names))
     context = np.abs(model.context.predict_proba(X_context)[:, 1]
                      - fitted.context.predict_proba(X_context)[:, 1]).max()
     kind = np.abs(model.kind_proba(X_free, names) - fitted.kind.predict_proba(X_free)).max()
@@ -285,10 +286,15 @@ def out_of_fold(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, np.ndar
     return ordered, np.concatenate([p for p, _ in parts]), np.concatenate([q for _, q in parts])
 
 
+def page_slices(docs: list[HtmlDoc]) -> list[slice]:
+    """Each page's rows in `stack(docs)`."""
+    starts = np.cumsum([0] + [len(d.texts) for d in docs])
+    return [slice(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+
+
 def page_context(docs: list[HtmlDoc], p_quick: np.ndarray) -> np.ndarray:
     """`context_features` of each page's quick verdicts, stacked as `stack(docs)` stacks rows."""
-    starts = np.cumsum([0] + [len(d.texts) for d in docs])
-    parts = [context_features(log_odds(p_quick[a:b])) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    parts = [context_features(log_odds(p_quick[rows])) for rows in page_slices(docs)]
     return np.vstack(parts) if parts else np.zeros((0, len(CONTEXT_NAMES)))
 
 
@@ -298,11 +304,12 @@ def context_out_of_fold(docs: list[HtmlDoc], context: np.ndarray) -> np.ndarray:
     from joblib import Parallel, delayed
     from threadpoolctl import threadpool_limits
 
-    starts = np.cumsum([0] + [len(d.texts) for d in docs])
+    slices = page_slices(docs)
     fold = np.array([fold_of(d.site) for d in docs])
 
     def rows_of(pages: np.ndarray) -> np.ndarray:
-        return np.concatenate([np.arange(starts[i], starts[i + 1]) for i in pages] or [np.zeros(0, int)])
+        ranges = [np.arange(slices[i].start, slices[i].stop) for i in pages]
+        return np.concatenate(ranges) if ranges else np.zeros(0, dtype=int)
 
     def predict(k: int) -> np.ndarray:
         train, held = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
@@ -343,8 +350,7 @@ def tune(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, dict]:
     docs, p_body, p_quick = out_of_fold(docs)
     context = page_context(docs, p_quick)
     p_context = context_out_of_fold(docs, context)
-    starts = np.cumsum([0] + [len(d.texts) for d in docs])
-    pages = [slice(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    pages = page_slices(docs)
     thresholds, tables = {}, {}
     for name, p in (("body", p_body), ("quick", p_quick), ("context", p_context)):
         thresholds[name], tables[name] = threshold_table(docs, p)
