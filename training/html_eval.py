@@ -4,8 +4,9 @@
 
 Only pages of test-split sites (training/docs.py: the split is by site) of both HTML
 sources are scored, so no figure comes from a site the block model was trained or tuned on.
-Every system gets the same pages, decoded to text the same way (cleaner.page.decode_html),
-except `cleaner`, which is timed from the page's bytes as a user would call it:
+Every system gets the page's raw bytes, as a scrape pipeline has them, and is timed from
+them: cleaner and trafilatura decode them themselves; readability and jusText, which want
+text, get it from cleaner.page.decode_html inside their timed call.
 
 * cleaner: `cleaner.clean_html` (blocks + block model), its `Result.text`;
 * cleaner-lines: the first HTML path, trafilatura (favor_recall) then the line model;
@@ -19,7 +20,10 @@ extracted text against the human full text (4-token shingles, the ScrapingHub be
 metric; single tokens beside), averaged; on the modern pages, trafilatura's snippet
 evaluation. Speed: docs per CPU-second over the same pages, every system timed page by
 page, back to back, so that all see the same machine load; CPU time (`time.process_time`),
-which a busy shared machine does not inflate as it does the wall clock.
+which a busy shared machine does not inflate as it does the wall clock. The system that
+runs first on a page is slower (trafilatura three times over, identical calls: 57 docs per
+CPU-second first, 63 second or third), so the order turns page by page and every system
+goes first on as many pages.
 """
 
 from __future__ import annotations
@@ -46,32 +50,32 @@ JUSTEXT_LANGUAGES = {
     "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "ar": "Arabic", "uk": "Ukrainian",
 }
 
-System = Callable[[bytes, str, str | None], str]  # (raw bytes, decoded text, url) -> text
+System = Callable[[bytes, str | None], str]  # (the page's raw bytes, its url) -> text
 
 
-def run_cleaner(raw: bytes, markup: str, url: str | None) -> str:
+def run_cleaner(raw: bytes, url: str | None) -> str:
     from cleaner import clean_html
 
     return clean_html(raw, url=url).text
 
 
-def run_cleaner_lines(raw: bytes, markup: str, url: str | None) -> str:
+def run_cleaner_lines(raw: bytes, url: str | None) -> str:
     from cleaner import clean
     from cleaner.page import read_page
 
-    return clean(read_page(markup, url=url).text).text
+    return clean(read_page(raw, url=url).text).text
 
 
-def run_trafilatura(raw: bytes, markup: str, url: str | None) -> str:
+def run_trafilatura(raw: bytes, url: str | None) -> str:
     import trafilatura
 
-    return trafilatura.extract(markup, url=url, include_comments=False) or ""
+    return trafilatura.extract(raw, url=url, include_comments=False) or ""
 
 
-def run_trafilatura_precision(raw: bytes, markup: str, url: str | None) -> str:
+def run_trafilatura_precision(raw: bytes, url: str | None) -> str:
     import trafilatura
 
-    return trafilatura.extract(markup, url=url, include_comments=False, favor_precision=True) or ""
+    return trafilatura.extract(raw, url=url, include_comments=False, favor_precision=True) or ""
 
 
 def _html_as_lines(html: str) -> str:
@@ -84,10 +88,12 @@ def _html_as_lines(html: str) -> str:
         return ""
 
 
-def run_readability(raw: bytes, markup: str, url: str | None) -> str:
+def run_readability(raw: bytes, url: str | None) -> str:
     from readability import Document
 
-    return _html_as_lines(Document(markup, url=url).summary(html_partial=False))
+    from cleaner.page import decode_html
+
+    return _html_as_lines(Document(decode_html(raw), url=url).summary(html_partial=False))
 
 
 def _declared_language(markup: str) -> str:
@@ -97,9 +103,12 @@ def _declared_language(markup: str) -> str:
     return match.group(1).lower() if match else "en"
 
 
-def run_justext(raw: bytes, markup: str, url: str | None) -> str:
+def run_justext(raw: bytes, url: str | None) -> str:
     import justext
 
+    from cleaner.page import decode_html
+
+    markup = decode_html(raw)
     stoplist = justext.get_stoplist(JUSTEXT_LANGUAGES.get(_declared_language(markup), "English"))
     paragraphs = justext.justext(markup.encode("utf-8"), stoplist, encoding="utf-8")
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
@@ -124,31 +133,32 @@ def _quiet() -> None:
 
 def run_systems(docs: list[HtmlDoc], systems: dict[str, System], warmup: list[HtmlDoc]) -> tuple[dict, dict]:
     """Every system's text for every page, and its seconds over the pages of each source."""
-    from cleaner.page import decode_html
-
     _quiet()
     for doc in warmup:
-        raw = doc.html()
         for system in systems.values():
-            system(raw, decode_html(raw), doc.url if doc.url.startswith("http") else None)
-    outputs: dict[str, list[str]] = {name: [] for name in systems}
-    seconds: dict[str, dict[str, float]] = {name: {} for name in systems}
-    errors: dict[str, int] = dict.fromkeys(systems, 0)
-    for doc in docs:
-        raw = doc.html()
-        markup = decode_html(raw)
-        url = doc.url if doc.url.startswith("http") else None
-        for name, system in systems.items():
+            system(doc.html(), _url(doc))
+    names = list(systems)
+    outputs: dict[str, list[str]] = {name: [""] * len(docs) for name in names}
+    seconds: dict[str, dict[str, float]] = {name: {} for name in names}
+    errors: dict[str, int] = dict.fromkeys(names, 0)
+    for i, doc in enumerate(docs):
+        raw, url = doc.html(), _url(doc)
+        turn = i % len(names)
+        for name in names[turn:] + names[:turn]:  # who goes first turns page by page
             started = time.process_time()
             try:
-                text = system(raw, markup, url)
+                text = systems[name](raw, url)
             except Exception:  # noqa: BLE001 - a system failing on a page scores nothing there
                 text = ""
                 errors[name] += 1
             by_source = seconds[name]
             by_source[doc.source] = by_source.get(doc.source, 0.0) + time.process_time() - started
-            outputs[name].append(text)
+            outputs[name][i] = text
     return outputs, {"seconds": seconds, "errors": errors}
+
+
+def _url(doc: HtmlDoc) -> str | None:
+    return doc.url if doc.url.startswith("http") else None
 
 
 def evaluate(systems: dict[str, System] | None = None, split: str = "test") -> dict:
@@ -232,6 +242,9 @@ def to_markdown(report: dict) -> str:
         out.append(f"| {name} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
                    f"| {s['accuracy']:.3f} | {s['without_removed']:.3f} |")
     out += ["", "## Speed (same pages, same run)", "",
+            "Every system from the page's raw bytes, page by page, back to back, the order turning "
+            "page by page (the first to run on a page is slower); CPU time (`time.process_time`).",
+            "",
             "| system | docs per CPU-s | L3S pages | modern pages | CPU seconds | errors |",
             "|---|---|---|---|---|---|"]
     for name, s in speed.items():
