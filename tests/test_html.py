@@ -27,7 +27,7 @@ from cleaner.block_model import (
     BlockModelError,
     load_verified,
 )
-from cleaner.blocks import FAMILY_NAMES, block_feature_names, family_mask, walk
+from cleaner.blocks import FAMILY_NAMES, TrafText, _traf_votes, block_feature_names, family_mask, walk
 from cleaner.page import decode_html, parse_html
 from cleaner.pipeline import Limits
 from conftest import SHARED_DATA
@@ -155,6 +155,22 @@ def test_blocks_are_one_per_paragraph_like_element():
     blocks = walk(tree)
     assert [b.text for b in blocks] == ["One link here.", "Two", "Three", "Four", "Five"]
     assert blocks[0].link_chars == len("link")
+
+
+def test_a_block_is_inside_trafilatura_text_wherever_it_sits_whatever_came_before():
+    traf = TrafText.of("Home\nThe story starts here. It goes on.\nMore news\nThe story starts here.")
+    blocks = [
+        "It goes on.",  # found, later than the next block
+        ". More news",  # starts on the last character of the last find
+        "The story starts here.",  # before the last find, and again after it
+        "It goes on. More news",  # across a line break
+        "Home",  # at the very start, after finds further on
+        "here. It",  # inside, not on word boundaries
+        "It goes on and on.",  # words all there, the text not
+        "Sport",
+    ]
+    inside = _traf_votes(blocks, traf)[:, 0]
+    assert list(inside) == [float(b in traf.norm) for b in blocks] == [1, 1, 1, 1, 1, 1, 0, 0]
 
 
 @pytest.mark.parametrize(("words", "families"), [
