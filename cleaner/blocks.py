@@ -49,7 +49,6 @@ SKIP_TAGS = frozenset({
 _PRE_TAGS = frozenset({"pre", "textarea", "listing", "plaintext", "xmp"})
 #: Characters that take no space on screen.
 _INVISIBLE_CHARS = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\xad"))
-_SPACES = re.compile(r"\s+")
 
 # --- words around a block -------------------------------------------------------------------
 
@@ -204,7 +203,7 @@ _OWNER_INDEX = {tag: i for i, (_, tags) in enumerate(OWNER_TAGS) for tag in tags
 # --- one walk of the tree -------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class RawBlock:
     """What the walk records of one block before features are computed."""
 
@@ -292,7 +291,8 @@ class _Builder:
         ctx = self.ctx
         if ctx is None:  # nothing added since the last flush, nothing to reset
             return
-        text = unicodedata.normalize("NFC", _SPACES.sub(" ", "".join(self.texts)).strip())
+        # One space for each run of spaces (str.split's, which are str.isspace's, as `\s`'s).
+        text = unicodedata.normalize("NFC", " ".join("".join(self.texts).split()))
         if text:
             m0, m1, m2 = ctx.masks
             self.blocks.append(RawBlock(
@@ -453,8 +453,8 @@ class TrafText:
     @classmethod
     def of(cls, text: str) -> TrafText:
         text = unicodedata.normalize("NFC", text)
-        norm = _SPACES.sub(" ", text).strip()
-        lines = frozenset(_SPACES.sub(" ", line).strip() for line in text.splitlines())
+        norm = " ".join(text.split())
+        lines = frozenset(" ".join(line.split()) for line in text.splitlines())
         words = _WORD.findall(norm.lower())
         return cls(norm=norm, lines=lines - {""}, bigrams=_bigrams(words), words=frozenset(words))
 
