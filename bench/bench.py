@@ -258,7 +258,8 @@ def _paired_lines(paired: dict | None) -> list[str]:
     rate = paired["docs_per_cpu_s"]
     return [
         f"Paired: `{tool}` and `{other}` in one process on one core, taking turns on chunks of "
-        f"{paired['chunk']} pages, {paired['passes']} passes, CPU time: {rate[tool]:.1f} and "
+        f"{paired['chunk']} pages (which goes first alternating), {paired['passes']} passes, "
+        f"CPU time: {rate[tool]:.1f} and "
         f"{rate[other]:.1f} documents per CPU-second, **{paired['ratio']:.2f}×** "
         "(both see the same minutes of the machine).",
         "",

@@ -86,7 +86,8 @@ def run_one_core(corpus: corpora.Corpus, tool_name: str, repeat: int, chunk: int
 
 
 def run_paired(corpus: corpora.Corpus, tool_name: str, other_name: str, repeat: int, chunk: int) -> dict:
-    """Two tools in one process on one core, taking turns chunk by chunk, CPU time each.
+    """Two tools in one process on one core, taking turns chunk by chunk (the one that goes
+    first on a chunk alternating), CPU time each.
 
     Rows of separate processes run minutes apart, and on a shared machine the load drifts in
     between; here both tools see the same minutes, so their ratio is the steady figure.
@@ -96,9 +97,11 @@ def run_paired(corpus: corpora.Corpus, tool_name: str, other_name: str, repeat: 
     for tool in tools.values():
         tool(corpus.docs[:chunk])
     cpu = dict.fromkeys(tools, 0.0)
+    turns = [list(tools.items()), list(tools.items())[::-1]]
     for _ in range(repeat):
-        for a, b in _chunks(len(corpus.docs), chunk, 1):
-            for name, tool in tools.items():
+        for k, (a, b) in enumerate(_chunks(len(corpus.docs), chunk, 1)):
+            # Who goes first turns chunk by chunk: the first to read pages pays for it.
+            for name, tool in turns[k % 2]:
                 c0 = time.process_time()
                 tool(corpus.docs[a:b])
                 cpu[name] += time.process_time() - c0
