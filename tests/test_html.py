@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -155,6 +157,15 @@ def test_blocks_are_one_per_paragraph_like_element():
     blocks = walk(tree)
     assert [b.text for b in blocks] == ["One link here.", "Two", "Three", "Four", "Five"]
     assert blocks[0].link_chars == len("link")
+
+
+def test_a_block_collapses_the_spaces_a_regex_would():
+    """The walk collapses spaces with str.split, which is cheaper: the characters it splits
+    on (str.isspace) are those of `\\s`, every one of them."""
+    every = (chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert all(bool(re.fullmatch(r"\s", c)) == c.isspace() for c in every)
+    text = " One \t\n two\xa0\u2003three\u3000\u2028 four\r\n"
+    assert [b.text for b in walk(parse_html(f"<p>{text}</p>"))] == [re.sub(r"\s+", " ", text).strip()]
 
 
 def test_a_block_is_inside_trafilatura_text_wherever_it_sits_whatever_came_before():
