@@ -62,8 +62,7 @@ def study() -> list[str]:
     dev = [d for d in docs if d.split == "dev"]
     X_dev, _, _ = html_train.stack(dev)
     X_free = without_vote(X_dev, names)
-    starts = np.cumsum([0] + [len(d.texts) for d in dev])
-    pages = [slice(a, b) for a, b in zip(starts[:-1], starts[1:], strict=True)]
+    pages = html_train.page_slices(dev)
 
     fitted = html_train.fit(train, ("body", "quick"))
     body, quick = Forest.from_estimator(fitted.body), Forest.from_estimator(fitted.quick)

@@ -25,6 +25,7 @@ import json
 import math
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -263,12 +264,19 @@ def fold_of(site: str) -> int:
     return int(hashlib.sha256(site.encode("utf-8")).hexdigest(), 16) % CV_FOLDS
 
 
-def out_of_fold(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, np.ndarray]:
-    """The pages in fold order, and P(body) with and without the vote of each of their
-    blocks from the models fitted on the other folds' sites (two folds at a time)."""
+def _over_folds(predict: Callable[[int], Any]) -> list[Any]:
+    """`predict(k)` for every fold k, in order, two folds at a time."""
     from joblib import Parallel, delayed
     from threadpoolctl import threadpool_limits
 
+    # threads: the trees fit outside the GIL; one OpenMP thread each, set here for all of them
+    with threadpool_limits(limits=THREADS):
+        return Parallel(n_jobs=2, prefer="threads")(delayed(predict)(k) for k in range(CV_FOLDS))
+
+
+def out_of_fold(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, np.ndarray]:
+    """The pages in fold order, and P(body) with and without the vote of each of their
+    blocks from the models fitted on the other folds' sites (two folds at a time)."""
     folds = [[d for d in docs if fold_of(d.site) == k] for k in range(CV_FOLDS)]
 
     def predict(k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -279,9 +287,7 @@ def out_of_fold(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, np.ndar
         p_quick = quick.predict_proba(without_vote(X, NAMES), BODY_EXITS)[:, 1]
         return body.predict_proba(X, BODY_EXITS)[:, 1], p_quick
 
-    # threads: the trees fit outside the GIL; one OpenMP thread each, set here for all of them
-    with threadpool_limits(limits=THREADS):
-        parts = Parallel(n_jobs=2, prefer="threads")(delayed(predict)(k) for k in range(CV_FOLDS))
+    parts = _over_folds(predict)
     ordered = [d for fold in folds for d in fold]
     return ordered, np.concatenate([p for p, _ in parts]), np.concatenate([q for _, q in parts])
 
@@ -301,9 +307,6 @@ def page_context(docs: list[HtmlDoc], p_quick: np.ndarray) -> np.ndarray:
 def context_out_of_fold(docs: list[HtmlDoc], context: np.ndarray) -> np.ndarray:
     """P(body) of each block of `docs` (in fold order, `context` row by row with them) from
     the context model fitted on the other folds' sites."""
-    from joblib import Parallel, delayed
-    from threadpoolctl import threadpool_limits
-
     slices = page_slices(docs)
     fold = np.array([fold_of(d.site) for d in docs])
 
@@ -318,9 +321,7 @@ def context_out_of_fold(docs: list[HtmlDoc], context: np.ndarray) -> np.ndarray:
         X_context = np.hstack([without_vote(X, NAMES), context[rows_of(held)]])
         return Forest.from_estimator(fitted.context).predict_proba(X_context, BODY_EXITS)[:, 1]
 
-    with threadpool_limits(limits=THREADS):
-        parts = Parallel(n_jobs=2, prefer="threads")(delayed(predict)(k) for k in range(CV_FOLDS))
-    return np.concatenate(parts)
+    return np.concatenate(_over_folds(predict))
 
 
 def _narrowest_margin(
