@@ -45,6 +45,29 @@ def test_model_is_loaded_once_per_process():
     assert model.line_model() is model.line_model()
 
 
+def test_a_candidate_line_model_labels_only_inside_its_block_and_only_if_its_pins_match(tmp_path):
+    """Dev-site tuning (`training.evaluate --model-dir`) swaps a model trained elsewhere in
+    for the block alone, and never one whose bytes are not the ones its directory pins."""
+    from cleaner import pipeline
+    from training.evaluate import line_model_from
+
+    shipped = pipeline.line_model()
+    with line_model_from(model.MODEL_DIR):
+        candidate = pipeline.line_model()
+        assert candidate is not shipped
+        assert candidate.labels.tolist() == shipped.labels.tolist()
+    assert pipeline.line_model() is shipped
+
+    for name in (model.LINE_MODEL_ARRAYS, model.CHECKSUMS_FILE):
+        shutil.copy(model.MODEL_DIR / name, tmp_path / name)
+    path = tmp_path / model.LINE_MODEL_ARRAYS
+    path.write_bytes(path.read_bytes()[:-1])
+    with pytest.raises(model.ModelIntegrityError, match="does not match its pinned SHA-256"):
+        with line_model_from(tmp_path):
+            pass
+    assert pipeline.line_model() is shipped
+
+
 #: Calls that run code from the bytes they read, unless told not to.
 _UNPICKLERS = {("joblib", "load"), ("pickle", "load"), ("pickle", "loads"), ("cloudpickle", "load"),
                ("dill", "load"), ("torch", "load")}
