@@ -204,6 +204,12 @@ class _Batch:
             self._folded = folded if len(folded) == len(self.joined) else ""
         return self._folded or None
 
+    def slices(self, text: str, rows: np.ndarray) -> list[str]:
+        """The lines `rows` as they stand in `text` (joined or folded)."""
+        starts = self.starts[rows]
+        ends = starts + self.lengths[rows]
+        return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+
     def lines_containing(self, fragments: frozenset[str], text: str) -> np.ndarray:
         """Indices of the lines in which `text` (joined or folded) has one of the fragments."""
         hits: list[int] = []
@@ -301,21 +307,27 @@ class PatternFeature:
         folded = {bool(pt.flags & re.IGNORECASE) for pt in pats}  # type: ignore[union-attr]
         if any(f is None for f in found) or len(folded) != 1:
             return None
-        frags = frozenset().union(*found)  # type: ignore[arg-type]
+        frags = _literals.minimal(frozenset().union(*found))  # type: ignore[arg-type]
         # A single ASCII character (`.`, `(`, `-`) is in most lines: the pattern is cheaper alone.
         if any(len(f) == 1 and f.isascii() for f in frags):
             return None
         return frags, folded.pop()
 
-    def evaluate(self, lines: Sequence[str]) -> np.ndarray:
+    def twin(self) -> re.Pattern[str] | None:
+        """The pattern to run on folded lines instead, when it gives the same matches."""
+        return None if self.pattern is None else _literals.case_sensitive_twin(self.pattern)
+
+    def evaluate(self, lines: Sequence[str], pattern: re.Pattern[str] | None = None) -> np.ndarray:
+        """The column for `lines`; `pattern` (the twin, given folded lines) stands in for its own."""
         if self.how == "call":
             assert self.func is not None
             return np.fromiter(map(self.func, lines), dtype=bool, count=len(lines))
-        assert self.pattern is not None
+        pattern = pattern or self.pattern
+        assert pattern is not None
         if self.how == "count":
-            counts = np.fromiter(map(len, map(self.pattern.findall, lines)), dtype=float, count=len(lines))
+            counts = np.fromiter(map(len, map(pattern.findall, lines)), dtype=float, count=len(lines))
             return np.minimum(counts, self.cap) if self.cap is not None else counts
-        run = self.pattern.match if self.how == "match" else self.pattern.search
+        run = pattern.match if self.how == "match" else pattern.search
         return np.fromiter(map(bool, map(run, lines)), dtype=bool, count=len(lines))  # a match is truthy
 
 
@@ -343,6 +355,9 @@ PATTERN_FEATURES: tuple[PatternFeature, ...] = (
 )
 #: Each pattern feature's prefilter, worked out once from the compiled patterns.
 _PREFILTERS = {feat.name: feat.fragments() for feat in PATTERN_FEATURES}
+#: Twins of the prefiltered patterns (those lines are sliced from the folded text anyway; an
+#: anchored pattern fails fast enough that slicing every line costs more than it saves).
+_TWINS = {feat.name: feat.twin() for feat in PATTERN_FEATURES if _PREFILTERS[feat.name]}
 
 
 def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
@@ -357,7 +372,10 @@ def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
             continue
         rows = batch.lines_containing(pre[0], text)
         col = np.zeros(n)
-        if rows.size:
+        twin = _TWINS[feat.name]
+        if rows.size and twin is not None:
+            col[rows] = feat.evaluate(batch.slices(text, rows), twin)
+        elif rows.size:
             col[rows] = feat.evaluate([batch.texts[i] for i in rows])
         out[feat.name] = col
     return out

@@ -103,6 +103,60 @@ def test_fragments_are_what_every_match_contains():
     assert _literals.required_fragments(re.compile(r"a|\d")) is None
 
 
+#: Case variants `re` IGNORECASE equates and `str.lower` alone would not (`fold` maps them).
+_CASE_VARIANTS = (
+    str.upper, str.swapcase,
+    lambda s: s.upper().replace("I", "\u0130").replace("S", "\u017f").replace("K", "\u212a"),
+    lambda s: s.replace("i", "\u0131").replace("s", "\u017f"),
+)
+_TWINNED = [feat for feat in features.PATTERN_FEATURES if features._TWINS.get(feat.name)]
+
+
+def test_twins_test_every_character_as_ignorecase_does():
+    # What a twin may hold: each literal matches, under IGNORECASE, exactly where the folded
+    # text holds it; `\w`, `\s`, `\d` hold of a character exactly when they hold of its fold.
+    text = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c < 0xE000)
+    folded = np.frombuffer(_literals.fold(text).encode("utf-32-le"), dtype="<u4")
+    literals = {chr(c) for c in range(128)} | {
+        ch for feat in _TWINNED for ch in feat.pattern.pattern if not ch.isascii()
+    }
+    checked = 0
+    for ch in sorted(literals):
+        if not _literals._folds_to_itself(ord(ch)):
+            continue
+        plain = [m.start() for m in re.finditer(re.escape(ch), text, re.IGNORECASE)]
+        assert plain == np.flatnonzero(folded == ord(ch)).tolist(), ch
+        checked += 1
+    assert checked > 90
+    for cls in (r"\w", r"\s", r"\d"):
+        plain = [m.start() for m in re.finditer(cls, text)]
+        twin = [m.start() for m in re.finditer(cls, _literals.fold(text))]
+        assert plain == twin, cls
+
+
+def test_twins_match_where_their_patterns_do_on_tricky_lines():
+    assert {feat.name for feat in _TWINNED} >= {"promo", "legal", "caption"}
+    lines = [s.strip() for doc in _docs() for s in doc if s.strip()]
+    lines += [variant(s) for s in lines for variant in _CASE_VARIANTS]
+    for feat in _TWINNED:
+        plain = feat.evaluate(lines)
+        twin = feat.evaluate(list(map(_literals.fold, lines)), features._TWINS[feat.name])
+        assert np.array_equal(plain, twin), feat.name
+
+
+@pytest.mark.parametrize("source", [
+    r"[A-Z]x", r"\bσ", r"k(?-i:a)", r"(a)\1", r"(a)?(?(1)b|c)", r"[\x00-\xff]", r"\x41",
+])
+def test_no_twin_where_case_could_matter(source):
+    assert _literals.case_sensitive_twin(re.compile(source, re.IGNORECASE)) is None
+
+
+def test_twins_only_of_ignorecase_unicode_patterns():
+    assert _literals.case_sensitive_twin(re.compile(r"\bsign\s+up\W", re.IGNORECASE)) is not None
+    assert _literals.case_sensitive_twin(re.compile("sign up")) is None
+    assert _literals.case_sensitive_twin(re.compile("sign up", re.IGNORECASE | re.ASCII)) is None
+
+
 def test_a_batch_gives_each_document_the_rows_it_gets_alone():
     docs = _docs()
     X = features.batch_features(docs)
