@@ -61,22 +61,23 @@ def load_verified(name: str, model_dir: Path = MODEL_DIR) -> Any:
 class Cascade:
     """Where the line model spares itself work on lines it is already sure of.
 
-    The first pass stops after `exit_after` iterations for a line whose largest probability
-    is then at least `exit_at`; the second pass revises only the lines the first pass is less
-    than `revise_below` sure of. Training applies the same rule to the first pass's
-    out-of-fold probabilities, so the second pass learns from what it will see. No cascade
-    (None) runs every iteration on every line.
+    `exits` are (iterations, probability) pairs in increasing order of iterations: the first
+    pass stops after that many iterations for a line whose largest probability is then at
+    least that; the second pass revises only the lines the first pass is less than
+    `revise_below` sure of. Training applies the same rule to the first pass's out-of-fold
+    probabilities, so the second pass learns from what it will see. No cascade (None) runs
+    every iteration on every line.
     """
 
-    exit_after: int
-    exit_at: float
+    exits: tuple[tuple[int, float], ...]
     revise_below: float
 
     @classmethod
     def from_meta(cls, meta: dict[str, Any]) -> Cascade | None:
         spec = meta.get("cascade")
-        return None if spec is None else cls(int(spec["exit_after"]), float(spec["exit_at"]),
-                                             float(spec["revise_below"]))
+        if spec is None:
+            return None
+        return cls(tuple((int(after), float(at)) for after, at in spec["exits"]), float(spec["revise_below"]))
 
 
 def first_pass_proba(forest: Forest, X: np.ndarray, cascade: Cascade | None) -> np.ndarray:
@@ -84,7 +85,7 @@ def first_pass_proba(forest: Forest, X: np.ndarray, cascade: Cascade | None) -> 
     what training feeds the second pass (out of fold)."""
     if cascade is None:
         return forest.predict_proba(X)
-    return forest.predict_proba(X, [(cascade.exit_after, cascade.exit_at)])
+    return forest.predict_proba(X, cascade.exits)
 
 
 @dataclass

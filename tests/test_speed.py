@@ -293,7 +293,7 @@ def test_early_exits_keep_the_staged_probabilities_of_sure_rows_and_full_ones_of
 
 def test_the_second_pass_revises_only_the_rows_the_cascade_sends_it(bundle):
     plain = model.LineModel.from_bundle({**bundle, "meta": {**bundle.get("meta", {}), "cascade": None}})
-    cascade = {"exit_after": plain.first.n_iter, "exit_at": 1.0, "revise_below": 0.9}
+    cascade = {"exits": [[plain.first.n_iter, 1.0]], "revise_below": 0.9}
     cascaded = model.LineModel.from_bundle({**bundle, "meta": {**bundle.get("meta", {}), "cascade": cascade}})
     docs = _docs()
     X, off = features.batch_features(docs), features.doc_offsets(docs)

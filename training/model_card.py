@@ -42,9 +42,9 @@ position from start and end, dateline / agency / editor-tag / bullet / header sh
 for two neighbours up and down, distance from related and summary headers, how much prose
 follows). The second pass also sees the first pass's probabilities of the line and its
 neighbours (trained on out-of-fold predictions, folds by site). Cascade (`cleaner/model.py`):
-a line whose first-pass probability is at least `exit_at` after `exit_after` iterations
+a line whose first-pass probability is at least an exit's after that exit's iterations
 stops there, and the second pass revises only lines the first is less than `revise_below`
-sure of: on the benchmark articles the trees take 28 % of the time every tree would (bench/profile_text.py).
+sure of.
 
 - scikit-learn {meta['sklearn_version']} (the package pins `>=1.9,<1.10`)
 - SHA-256 (`SHA256SUMS`): `{checksums.split()[0]}`
