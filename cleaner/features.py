@@ -189,6 +189,7 @@ class _Batch:
     starts: np.ndarray  # index in `joined` of each line's first character
     lengths: np.ndarray
     _folded: str | None = field(default=None, repr=False)
+    _rows: dict[bool, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, texts: list[str]) -> _Batch:
@@ -210,23 +211,19 @@ class _Batch:
         ends = starts + self.lengths[rows]
         return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
-    def lines_containing(self, fragments: frozenset[str], text: str) -> np.ndarray:
-        """Indices of the lines in which `text` (joined or folded) has one of the fragments."""
-        hits: list[int] = []
-        for frag in fragments:
-            find, step = text.find, len(frag)
-            i = find(frag)
-            while i >= 0:
-                hits.append(i)
-                i = find(frag, i + step)
-        if not hits:
-            return np.zeros(0, dtype=np.int64)
-        return np.unique(np.searchsorted(self.starts, hits, side="right") - 1)
+    def lines_containing(self, name: str, folded: bool) -> np.ndarray:
+        """Indices of the lines whose text (folded or not) has one of pattern feature `name`'s
+        fragments. All features' fragments are found in one pass per text, kept for the batch."""
+        if folded not in self._rows:
+            text = self.folded() if folded else self.joined
+            assert text is not None
+            self._rows[folded] = _FRAGMENT_INDEXES[folded].lines_containing(text, self.starts)
+        return self._rows[folded][name]
 
 
 def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
     """Length, word and character-class features of every line, from per-character arrays."""
-    cps = np.frombuffer(batch.joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    cps = _literals.code_points(batch.joined)
     flags = _flags_of(cps)
     starts, n_chars = batch.starts, batch.lengths
 
@@ -355,6 +352,14 @@ PATTERN_FEATURES: tuple[PatternFeature, ...] = (
 )
 #: Each pattern feature's prefilter, worked out once from the compiled patterns.
 _PREFILTERS = {feat.name: feat.fragments() for feat in PATTERN_FEATURES}
+#: The prefilters' fragments, by whether they are searched in the folded text. None contains
+#: the separator, so an occurrence never runs from one line into the next.
+_FRAGMENT_INDEXES = {
+    folded: _literals.FragmentIndex(
+        {name: pre[0] for name, pre in _PREFILTERS.items() if pre is not None and pre[1] == folded}
+    )
+    for folded in (False, True)
+}
 #: Twins of the prefiltered patterns (those lines are sliced from the folded text anyway; an
 #: anchored pattern fails fast enough that slicing every line costs more than it saves).
 _TWINS = {feat.name: feat.twin() for feat in PATTERN_FEATURES if _PREFILTERS[feat.name]}
@@ -370,7 +375,7 @@ def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
         if pre is None or text is None:
             out[feat.name] = feat.evaluate(batch.texts).astype(float)
             continue
-        rows = batch.lines_containing(pre[0], text)
+        rows = batch.lines_containing(feat.name, pre[1])
         col = np.zeros(n)
         twin = _TWINS[feat.name]
         if rows.size and twin is not None:

@@ -91,6 +91,82 @@ def test_prefilter_agrees_on_random_lines():
         assert np.array_equal(fast[feat.name], feat.evaluate(lines).astype(float)), feat.name
 
 
+def _lines_found_by_str_find(fragments: frozenset[str], text: str, starts: np.ndarray) -> np.ndarray:
+    """The plain prefilter the fragment index replaces: a `str.find` scan per fragment, each
+    occurrence counted for the line its first character is in."""
+    hits = [i for f in fragments for i in _str_find_all(text, f)]
+    return np.unique(np.searchsorted(starts, np.array(hits, dtype=np.int64), side="right") - 1)
+
+
+def _str_find_all(text: str, fragment: str) -> list[int]:
+    found, i = [], text.find(fragment)
+    while i >= 0:
+        found.append(i)
+        i = text.find(fragment, i + 1)
+    return found
+
+
+def _fragment_neighbourhoods() -> list[str]:
+    """Each feature's fragments in every case variant, beside characters that trip code-point
+    arithmetic (non-BMP, combining marks, Kelvin sign), at line ends, cut across two lines."""
+    frags = sorted({f for pre in features._PREFILTERS.values() if pre for f in pre[0]})
+    around = ["", "😀", "𝐁", "\u0301", "\u212a", "İ", "ı", "ſ", "\udcff", "©", "x"]
+    lines = []
+    for f in frags:
+        for variant in dict.fromkeys([f, *(v(f) for v in _CASE_VARIANTS)]):
+            lines += [a + variant + b for a in around for b in ("", *around[1:3])]
+            for k in range(1, len(variant)):
+                lines += [variant[:k], variant[k:]]
+    return lines
+
+
+def test_fragment_index_finds_the_lines_a_str_find_scan_does():
+    lines = [s.strip() for doc in _docs() for s in doc if s.strip()] + _fragment_neighbourhoods()
+    batch = features._Batch.of(lines)
+    checked = 0
+    for name, pre in features._PREFILTERS.items():
+        if pre is None:
+            continue
+        text = batch.folded() if pre[1] else batch.joined
+        expected = _lines_found_by_str_find(pre[0], text, batch.starts)
+        assert np.array_equal(batch.lines_containing(name, pre[1]), expected), name
+        assert expected.size
+        checked += 1
+    assert checked >= 5
+
+
+def test_no_fragment_runs_across_lines_and_one_that_would_counts_for_its_first_line():
+    # The batch's separator is in no fragment, so a fragment found is within one line ...
+    assert not any(features._SEP in f for pre in features._PREFILTERS.values() if pre for f in pre[0])
+    # ... and the index would count one running across it where a `str.find` scan did.
+    groups = {"across": frozenset({"id\nto", "d\nt"}), "short": frozenset({"©", "\n©"})}
+    index = _literals.FragmentIndex(groups)
+    lines = ["he said", "told", "", "©", "said", "tolled ©"]
+    text, starts = "\n".join(lines), np.cumsum([0] + [len(s) + 1 for s in lines[:-1]])
+    found = index.lines_containing(text, starts)
+    assert found["across"].tolist() == [0, 4] and found["short"].tolist() == [2, 3, 5]
+    for name, frags in groups.items():
+        assert np.array_equal(found[name], _lines_found_by_str_find(frags, text, starts))
+
+
+def test_fragment_index_finds_every_occurrence_str_find_does_on_random_text():
+    import random
+
+    rng = random.Random(11)
+    # Characters whose keys collide (the low bits of `a`, `A`, `!`, `á`, `𝐚` agree), repeats
+    # that overlap, fragments at the very end of the text, and ones too short for a key.
+    alphabet = list("aA!\u00e1\U0001d41a sS3\u017f\n") + ["aa", "saa"]
+    fragments = frozenset({"aaa", "aaaa", "sa!", "Aa", "a", "\U0001d41aa\u00e1", "s\u017fs", "a\na"})
+    index = _literals.FragmentIndex({"all": fragments})
+    for _ in range(300):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
+        positions, ids = index.find(text)
+        got = sorted(zip(positions.tolist(), ids.tolist(), strict=True))
+        frags = sorted(fragments)
+        want = sorted((i, frags.index(f)) for f in frags for i in _str_find_all(text, f))
+        assert got == want, text
+
+
 def test_fragments_are_what_every_match_contains():
     pattern = re.compile(r"\b(?:sign\s+up|subscribe|log\s+in)\b", re.I)
     frags = _literals.required_fragments(pattern)
