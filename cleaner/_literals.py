@@ -55,7 +55,8 @@ def _usable(ch: str, ignore_case: bool) -> bool:
 
 
 def minimal(fragments: Fragments) -> Fragments:
-    """The fragments that contain no other: a line with `images` has `image`, one search finds both."""
+    """The fragments that contain no other: a line with `images` has `image`, so looking for
+    `image` alone finds the same lines."""
     return frozenset(f for f in fragments if not any(g != f and g in f for g in fragments))
 
 

@@ -377,11 +377,10 @@ def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
             continue
         rows = batch.lines_containing(feat.name, pre[1])
         col = np.zeros(n)
-        twin = _TWINS[feat.name]
-        if rows.size and twin is not None:
-            col[rows] = feat.evaluate(batch.slices(text, rows), twin)
-        elif rows.size:
-            col[rows] = feat.evaluate([batch.texts[i] for i in rows])
+        if rows.size:
+            twin = _TWINS[feat.name]
+            lines = batch.slices(text, rows) if twin else [batch.texts[i] for i in rows]
+            col[rows] = feat.evaluate(lines, twin)
         out[feat.name] = col
     return out
 

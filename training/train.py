@@ -67,6 +67,7 @@ TREE_PARAMS = dict(
 #: second pass changes almost no line the first is 95 % sure of; it is still trained on every
 #: line (on the lines it revises alone, some classes have no example left).
 CASCADE = {"exits": [[10, 0.95], [20, 0.95]], "revise_below": 0.95}
+_CASCADE = Cascade.from_meta({"cascade": CASCADE})
 
 
 def _estimator() -> HistGradientBoostingClassifier:
@@ -88,7 +89,7 @@ def _first_pass_proba(est: HistGradientBoostingClassifier, X: np.ndarray, classe
     column order of `classes`, zero for a class the fold never saw."""
     out = np.zeros((X.shape[0], classes.size))
     cols = np.searchsorted(classes, est.classes_)
-    out[:, cols] = first_pass_proba(Forest.from_estimator(est), X, Cascade.from_meta({"cascade": CASCADE}))
+    out[:, cols] = first_pass_proba(Forest.from_estimator(est), X, _CASCADE)
     return out
 
 
