@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint train train-clickbait train-html eval eval-html bench bench-batch clean
+.PHONY: install run test lint train cv train-clickbait train-html eval eval-html bench bench-batch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ lint: $(STAMP)
 # Rebuild the shipped model from committed code and ../shared/data alone.
 train: $(STAMP)
 	$(BIN)/python -m training.train
+
+# Site-fold cross-validation of the line model's training config over the train and dev sites
+# (three folds, tens of minutes): build/cv/fold_K/, and the pooled table.
+cv: $(STAMP)
+	$(BIN)/python -m training.crossval --out build/cv
 
 # The clickbait headline model: cleaner/models/clickbait.{npz,json}, reports/clickbait.{md,json}.
 train-clickbait: $(STAMP)

@@ -9,8 +9,8 @@ so the figures are those of what a user gets back.
 Only documents of test-split sites are scored (training/docs.py: the split is by site), so
 no figure comes from a site the model was trained on. A change to the model is tuned on the
 dev sites instead (`--split dev`, which writes no report), with a model trained elsewhere
-(`python -m training.train --out DIR`, then `--model-dir DIR`): the test sites are read once,
-for the model that ships.
+(`python -m training.train --out DIR`, then `--model-dir DIR`), or on folds of the train and
+dev sites (`training/crossval.py`): the test sites are read once, for the model that ships.
 
 Line figures count non-blank lines that carry a human label; text figures (L3S) compare the
 kept text with the human full text as sets of 4-token shingles, per document, averaged (the
@@ -170,9 +170,14 @@ def line_model_from(model_dir: Path) -> Iterator[None]:
         pipeline.line_model = shipped
 
 
-def evaluate(sources: tuple[str, ...] = EVAL_SOURCES, split: str = "test") -> dict:
+def evaluate(
+    sources: tuple[str, ...] = EVAL_SOURCES, split: str = "test", docs: list[LabelledDoc] | None = None
+) -> dict:
+    """Every figure of the report, on the `split` documents of `sources` (or on `docs`, as
+    given: a cross-validation fold's held-out sites)."""
     started = time.time()
-    docs = [d for d in load_docs(sources) if d.split == split]
+    if docs is None:
+        docs = [d for d in load_docs(sources) if d.split == split]
     groups: dict[str, list[LabelledDoc]] = defaultdict(list)
     for d in docs:
         groups[f"{d.source}|{d.shape}"].append(d)
