@@ -33,9 +33,9 @@ train: $(STAMP)
 	$(BIN)/python -m training.train
 
 # Site-fold cross-validation of the line model's training config over the train and dev sites
-# (three folds, tens of minutes): build/cv/fold_K/, and the pooled table.
+# (three folds, about ten minutes): build/cv/fold_K/ and reports/cv.md.
 cv: $(STAMP)
-	$(BIN)/python -m training.crossval --out build/cv
+	$(BIN)/python -m training.crossval --out build/cv --report reports/cv.md
 
 # The clickbait headline model: cleaner/models/clickbait.{npz,json}, reports/clickbait.{md,json}.
 train-clickbait: $(STAMP)

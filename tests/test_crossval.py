@@ -1,5 +1,6 @@
 """Cross-validation deals whole sites into folds, never reads the test split, and pools folds."""
 
+import json
 import os
 import subprocess
 import sys
@@ -79,3 +80,16 @@ def test_a_fold_directory_of_another_configuration_is_not_reused(tmp_path):
     )
     with pytest.raises(SystemExit, match="another configuration"):
         run_fold(0, tmp_path)
+
+
+def test_report_lists_each_fold_and_their_pooled_figures(tmp_path):
+    from training.crossval import report
+
+    for k, (kept, docs) in enumerate(((9, 1), (1, 3))):
+        fold = tmp_path / f"fold_{k}"
+        fold.mkdir()
+        (fold / "cv_eval.json").write_text(json.dumps(_report(kept, 10, docs, 1.0)), encoding="utf-8")
+        (fold / "line_model.meta.json").write_text('{"cascade": null}', encoding="utf-8")
+    text = report(tmp_path)
+    rows = [line for line in text.splitlines() if line.startswith("| fold_") or line.startswith("| pooled")]
+    assert [row.split(" | ")[3] for row in rows] == ["0.900/0.250", "0.100/0.250", "0.500/0.250"]
