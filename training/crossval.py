@@ -60,7 +60,7 @@ def fold_split(
 
 
 #: What a fold's model must share with the code's training configuration to be reused.
-CONFIG_KEYS = ("tree_params", "label_weights", "cascade")
+CONFIG_KEYS = ("tree_params", "label_weights", "cascade", "revised_weight")
 
 
 def run_fold(k: int, out: Path, folds: int = FOLDS) -> dict:
@@ -73,9 +73,10 @@ def run_fold(k: int, out: Path, folds: int = FOLDS) -> dict:
     meta_path = fold_dir / "line_model.meta.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        current = json.loads(json.dumps(
-            {"tree_params": tr.TREE_PARAMS, "label_weights": tr.LABEL_WEIGHTS, "cascade": tr.CASCADE}
-        ))
+        current = json.loads(json.dumps({
+            "tree_params": tr.TREE_PARAMS, "label_weights": tr.LABEL_WEIGHTS, "cascade": tr.CASCADE,
+            "revised_weight": tr.REVISED_WEIGHT,
+        }))
         if {key: meta.get(key) for key in CONFIG_KEYS} != current:
             raise SystemExit(f"{fold_dir} holds a model of another configuration: choose another --out")
     else:

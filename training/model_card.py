@@ -44,12 +44,12 @@ follows). The second pass also sees the first pass's probabilities of the line a
 neighbours (trained on out-of-fold predictions, folds by site). Cascade (`cleaner/model.py`):
 a line whose first-pass probability is at least an exit's after that exit's iterations
 stops there, and the second pass revises only lines the first is less than `revise_below`
-sure of.
+sure of (in its training, those lines weigh `revised_weight` times more).
 
 - scikit-learn {meta['sklearn_version']} (the package pins `>=1.9,<1.10`)
 - SHA-256 (`SHA256SUMS`): `{checksums.split()[0]}`
 - parameters: `{json.dumps(meta['tree_params'])}`
-- cascade: `{json.dumps(meta.get('cascade'))}`
+- cascade: `{json.dumps(meta.get('cascade'))}`; revised_weight: `{meta.get('revised_weight', 1.0)}`
 - rebuilt by `make train` from `training/` and `../shared/data` alone (fixed seeds; the same
   bits on CPUs with and without AVX-512: `cleaner/numeric.py`)
 
