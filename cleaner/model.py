@@ -79,6 +79,10 @@ class Cascade:
             return None
         return cls(tuple((int(after), float(at)) for after, at in spec["exits"]), float(spec["revise_below"]))
 
+    def revises(self, proba1: np.ndarray) -> np.ndarray:
+        """Which rows the second pass revises, from their first-pass probabilities."""
+        return proba1.max(axis=1) < self.revise_below
+
 
 def first_pass_proba(forest: Forest, X: np.ndarray, cascade: Cascade | None) -> np.ndarray:
     """The first pass's probabilities under `cascade`: what the shipped model computes, and
@@ -162,7 +166,7 @@ class LineModel:
         """Which rows the second pass revises, from their first-pass probabilities."""
         if self.cascade is None:
             return np.ones(proba1.shape[0], dtype=bool)
-        return proba1.max(axis=1) < self.cascade.revise_below
+        return self.cascade.revises(proba1)
 
     def predict(self, X: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Label and probability per row; blank lines are `blank` without asking the model.

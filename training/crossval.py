@@ -59,10 +59,6 @@ def fold_split(
             [d for d in tuning if fold_of(d.group, folds) == k])
 
 
-#: What a fold's model must share with the code's training configuration to be reused.
-CONFIG_KEYS = ("tree_params", "label_weights", "cascade", "revised_weight")
-
-
 def run_fold(k: int, out: Path, folds: int = FOLDS) -> dict:
     """Train fold `k`'s model into `out/fold_k` (unless it is there, trained with the same
     configuration) and score it there."""
@@ -73,11 +69,8 @@ def run_fold(k: int, out: Path, folds: int = FOLDS) -> dict:
     meta_path = fold_dir / "line_model.meta.json"
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        current = json.loads(json.dumps({
-            "tree_params": tr.TREE_PARAMS, "label_weights": tr.LABEL_WEIGHTS, "cascade": tr.CASCADE,
-            "revised_weight": tr.REVISED_WEIGHT,
-        }))
-        if {key: meta.get(key) for key in CONFIG_KEYS} != current:
+        current = json.loads(json.dumps(tr.config()))  # as the meta file holds it
+        if {key: meta.get(key) for key in current} != current:
             raise SystemExit(f"{fold_dir} holds a model of another configuration: choose another --out")
     else:
         train_docs, _ = fold_split(load_docs(SOURCES), k, folds)
@@ -174,8 +167,10 @@ def report(d: Path) -> str:
     folds = _fold_reports(d)
     if not folds:
         raise SystemExit(f"no scored fold in {d}")
+    from training.train import config
+
     meta = json.loads((d / folds[0][0] / "line_model.meta.json").read_text(encoding="utf-8"))
-    settings = {key: meta.get(key) for key in CONFIG_KEYS}
+    settings = {key: meta.get(key) for key in config()}
     rows = [(name, [r]) for name, r in folds] + [("pooled", [r for _, r in folds])]
     return "\n".join([
         "# Site-fold cross-validation of the line model",

@@ -88,6 +88,16 @@ _CASCADE = Cascade.from_meta({"cascade": CASCADE})
 REVISED_WEIGHT = 3.0
 
 
+def config() -> dict:
+    """The settings a model is trained with, as its meta records them."""
+    return {
+        "tree_params": TREE_PARAMS,
+        "label_weights": LABEL_WEIGHTS,
+        "cascade": CASCADE,
+        "revised_weight": REVISED_WEIGHT,
+    }
+
+
 def _estimator() -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(**TREE_PARAMS)
 
@@ -142,7 +152,7 @@ def train(
     oof = out_of_fold_proba(docs, m, w, classes)
     X2 = features.second_pass_features(m.X, oof, m.offsets)
     first = _estimator().fit(m.X[lab], y, sample_weight=w[lab])
-    revised = oof.max(axis=1) < _CASCADE.revise_below
+    revised = _CASCADE.revises(oof)
     second = _estimator().fit(X2[lab], y, sample_weight=(w * np.where(revised, REVISED_WEIGHT, 1.0))[lab])
     if not np.array_equal(first.classes_, classes) or not np.array_equal(second.classes_, classes):
         raise RuntimeError("both passes must know the same classes")
@@ -154,10 +164,7 @@ def train(
         "train_lines": int(lab.sum()),
         "label_counts": dict(sorted(Counter(y).items())),
         "documents_by_source": dict(sorted(Counter(f"{d.source}|{d.shape}" for d in docs).items())),
-        "tree_params": TREE_PARAMS,
-        "label_weights": LABEL_WEIGHTS,
-        "cascade": CASCADE,
-        "revised_weight": REVISED_WEIGHT,
+        **config(),
     }
     bundle = {
         "labels": [str(c) for c in classes],
