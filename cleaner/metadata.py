@@ -431,13 +431,16 @@ def agency_of_copyright(line: str) -> str | None:
 
 # --- bylines -----------------------------------------------------------------------------
 
+#: `By`, German `Von` (not `von der Leyen`), and `Author:` / `Autor:` labels.
 _BY_PREFIX = re.compile(
-    r"^\W*(?:(?:written|posted|authored|contributed|reported|compiled|story|words)\s+)?by\s*:?\s+",
+    r"^\W*(?:(?:(?:written|posted|authored|contributed|reported|compiled|story|words)\s+)?by"
+    r"|von(?!\s+(?:der|den|dem)\s)|(?:about\s+the\s+)?auth?or(?:in)?\s*:)\s*:?\s+",
     re.IGNORECASE,
 )
 _NAME_WORD = r"(?:[A-Z][a-z]*(?:[A-Z][a-z]+)*(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,}(?:[-'’][A-Z]+)*)"
 _INITIAL = r"(?:[A-Z]\.){1,3}"
-_PARTICLE = r"(?:de|da|del|della|der|den|di|dos|du|la|le|van|von|bin|ibn|al|el)"
+_PARTICLES = frozenset("de da del della der den di dos du la le van von bin ibn al el".split())
+_PARTICLE = "(?:" + "|".join(sorted(_PARTICLES)) + ")"
 #: 2-5 words of a person's name: `Elliott Teaford`, `ANDREW C. MCCARTHY`, `James O’Toole`,
 #: `Ludwig van Beethoven`, `J.K. Rowling`.
 PERSON = re.compile(
@@ -455,6 +458,7 @@ NOT_NAME_WORDS = frozenset(
     update updates video photos monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
     looking via from with and for in on at of to is are was has have said says writes
+    tv first second third last die das
     sun star globe mail telegraph chronicle courier express inquirer examiner bulletin
     observer independent standard sentinel dispatch
     """.split()
@@ -474,7 +478,7 @@ _CREDENTIAL = re.compile(
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
 #: After the names: an outlet or a date, set off by these. `By Jim Quinn / The Burning
 #: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`.
-_TAIL = re.compile(r"\s*(?:[|/:]|\s[-–—]\s|\s(?:of|via|for|at|in)\s|\swrites:?\s*$|[’']s\s).*$")
+_TAIL = re.compile(r"\s*(?:[|/:]|\s[-–—]\s|\s\(|\s(?:of|via|for|at|in)\s|\swrites:?\s*$|[’']s\s).*$")
 #: `JESSICA MINTZ AP Technology Writer`, `TOM CANAVAN ASSOCIATED PRESS`: a wire and its title
 #: written after the name without a comma.
 _AGENCY_TAIL = re.compile(rf"\s(?P<agency>(?i:{_AGENCY_NAMES}))(?:\s[A-Z][\w-]*){{0,3}}$")
@@ -486,6 +490,8 @@ _OUTLET_WORDS = re.compile(
     r"|online|watch|today|herald|tribune|institute|review)\b|\.\w{2,4}\b",
     re.IGNORECASE,
 )
+#: An outlet named with its article, or a bureau: what follows names, not a name.
+_AFTER_NAMES = re.compile(r"^The\s[A-Z]|.*\b(?:bureau|desk)\b", re.IGNORECASE)
 #: `AP National Security Writer`, `Associated Press Writer`: a wire's job title.
 _AGENCY_TITLE = re.compile(rf"^(?P<agency>{_AGENCY_NAMES})\s(?:[A-Z][\w-]*\s){{0,3}}[A-Z][\w-]*$")
 
@@ -495,7 +501,10 @@ def _is_person(name: str) -> bool:
     if not PERSON.fullmatch(name):
         return False
     words = [w.strip(".") for w in name.split()]
-    if len(words) < 2 or any(w.casefold() in NOT_NAME_WORDS for w in words):
+    if len(words) < 2 or any(len(w) > 1 and w.casefold() in NOT_NAME_WORDS for w in words):
+        return False
+    # A name is written in capitals or not, not both (`Coca Cola FOOTBALL LEAGUE ONE`).
+    if len({w.isupper() for w in words if len(w) > 1 and w.casefold() not in _PARTICLES}) > 1:
         return False
     return known_agency(name) is None and not any(known_agency(w) for w in words if w.isupper())
 
@@ -525,9 +534,9 @@ def byline_names(line: str) -> list[str]:
             continue
         if names and (
             _TITLE_WORDS.search(part) or agency_mentioned(part) or known_agency(part)
-            or _OUTLET_WORDS.search(part)
+            or _OUTLET_WORDS.search(part) or _AFTER_NAMES.match(part) or DATE.search(part)
         ):
-            break  # `, Staff Writer`, `, Associated Press Writer`, `, Reuters`: the names are done
+            break  # `, Staff Writer`, `, Reuters`, `, The Province`, `, 30 December 2007`: names done
         return []  # neither a name nor what follows names: not a byline this can read
     return names
 

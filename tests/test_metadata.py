@@ -18,6 +18,7 @@ from cleaner.result import Dateline
 ISOT = "news_raw/isot_reuters_subset/True_subset_989.csv"
 FNC = "news_raw/fakenewscorpus_sample/news_sample.csv"
 L3S = "l3s_gn1/original"
+MODERN = "trafilatura_eval page"
 #: The closing quote of an ISOT Reuters story (row 720).
 ISOT_LAST_QUOTE = (
     "“You can’t feel bad about him and not feel bad about everyone who went to Canada to avoid the draft.”"
@@ -428,6 +429,15 @@ def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
         ),
         (f"{L3S}/2fc045e8", "By Julian Linden in Sydney", "Julian Linden"),
         (f"{L3S}/b2c57c4e (trafilatura's author)", "Elliott Teaford; Staff Writer", "Elliott Teaford"),
+        (f"{MODERN} 0267", "Von Tim Ehlers", "Tim Ehlers"),
+        (f"{L3S}/66c26d22", "Author : Subhash K Jha", "Subhash K Jha"),
+        (f"{L3S}/f3114a41", "About the Author: RYAN MCNEILL", "RYAN MCNEILL"),
+        ("written", "Autorin: Anna Schmidt", "Anna Schmidt"),
+        (f"{L3S}/d43791da", "By Richard Lam (AP)", "Richard Lam"),
+        (f"{L3S}/a3dfffbb", "By David A. Utter - Fri, 12/28/2007 - 6:41am.", "David A. Utter"),
+        (f"{L3S}/754e1ae9", "By Evan Lehmann, Eagle Washington Bureau", "Evan Lehmann"),
+        (f"{L3S}/092d37f3", "Jason Botchford, The Province", "Jason Botchford"),
+        ("written", "By Chris Stanton, 30 December 2007", "Chris Stanton"),
     ],
 )
 def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
@@ -467,6 +477,13 @@ def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
             f"{FNC} row 84",
             "Headline: Bitcoin & Blockchain Searches Exceed Trump! Blockchain Stocks Are Next!",
         ),
+        (f"{L3S}/66c26d22", "Author : IANS"),  # an agency
+        ("written", "von der Leyen warnt vor Alleingängen"),
+        # Lines the model labelled byline on dev sites:
+        (f"{L3S}/bf0cea44", "Hollywood TV/AP"),
+        (f"{L3S}/c2b0a2b3", "Coca Cola FOOTBALL LEAGUE ONE"),  # a name is in capitals or not
+        (f"{MODERN} 0661", "Die Schneemaske"),
+        (f"{MODERN} 0814", "First Quarter"),
     ],
 )
 def test_what_is_not_a_persons_byline_gives_no_author(source, line):
