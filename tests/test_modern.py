@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from training.modern import ModernDoc, decode_page, host_of_name, label_lines, page_site, snippet_scores
+from training.modern import (
+    HAND_LABELS,
+    HAND_SOURCE,
+    ModernDoc,
+    decode_page,
+    hand_labelled_docs,
+    host_of_name,
+    label_lines,
+    page_site,
+    read_hand_labels,
+    snippet_scores,
+)
 
 WITH = "The council voted on Tuesday to close the old bridge"
 WITHOUT = "Sign up for our newsletter"
@@ -129,3 +140,35 @@ def test_snippet_scores_of_keeping_labelled_body_lines() -> None:
     page = _doc("1/bs4", "page", PAGE_LINES, ("bs4",))
     scores = snippet_scores([page], [[label == "body" for label in page.labels]])
     assert scores["all"]["with_kept_share"] == 1.0 and scores["all"]["without_removed_share"] == 1.0
+
+
+def test_a_hand_read_extract_becomes_a_document_labelled_by_hand_alone() -> None:
+    lines = ["Bridge to close", f"{WITH}.", "", "Zutaten", WITHOUT, "Not read by hand"]
+    extract = _doc("7/trafilatura-recall", "extract", lines, ("trafilatura-recall",))
+    other_tool = _doc("7/readability", "extract", lines, ("readability",))
+    page = _doc("7/bs4", "page", lines, ("bs4",))
+    hand = {"7/trafilatura-recall": {"Bridge to close": "title", f"{WITH}.": "body", "Zutaten": "body",
+                                     WITHOUT: "promo"}}
+    [doc] = hand_labelled_docs([extract, other_tool, page], hand)
+    assert doc.labels == ["title", "body", None, "body", "promo", None]
+    assert doc.source == HAND_SOURCE and doc.doc_id == "hand:7/trafilatura-recall"
+    assert doc.lines == lines and doc.split == extract.split
+
+
+def test_a_text_hand_labelled_two_ways_in_a_document_labels_nothing(tmp_path) -> None:
+    path = tmp_path / "lines.jsonl"
+    path.write_text(
+        '{"page": "1", "tool": "trafilatura-recall", "lines": [["other", "Teilen"], ["promo", " Teilen "], '
+        '["body", "Zutaten"]]}\n',
+        encoding="utf-8",
+    )
+    assert read_hand_labels(path) == {"1/trafilatura-recall": {"Zutaten": "body"}}
+
+
+def test_shipped_hand_labels_use_the_cleaners_labels() -> None:
+    from cleaner.result import LABELS
+
+    hand = read_hand_labels(HAND_LABELS)
+    assert len(hand) >= 600
+    used = {label for texts in hand.values() for label in texts.values()}
+    assert used <= set(LABELS) - {"blank", "navigation"}

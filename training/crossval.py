@@ -99,6 +99,8 @@ COLUMNS = (
     Column("cleaned L3S-GN1|clean", "recall", "cleaned L3S recall"),
     Column("cleaned news_raw/fakenewscorpus_sample/news_sample.csv|clean", "recall", "cleaned FNC recall"),
     Column("news_raw/fakenewscorpus_sample/news_sample.csv|article", "f1", "FNC article body F1"),
+    Column("modern, hand-labelled lines|extract", "recall", "modern extract hand-labelled body recall"),
+    Column("modern, hand-labelled lines|extract", "f1", "modern extract hand-labelled body F1"),
 )
 
 

@@ -21,8 +21,9 @@ from training.docs import LabelledDoc
 CACHE_DIR = Path(__file__).parent / ".cache"
 #: What the shipped line model is trained on (train-split sites of each; DATA.md).
 SOURCES = ("l3s", "modern", "annotations", "wire", "cleaned")
-#: Every source the evaluation scores, on test-split sites.
-EVAL_SOURCES = ("l3s", "modern", "annotations", "cleaned")
+#: Every source the evaluation scores, on test-split sites. "modern-hand" is evaluation only:
+#: the hand-labelled lines of extractor output of modern pages (training/modern.py).
+EVAL_SOURCES = ("l3s", "modern", "modern-hand", "annotations", "cleaned")
 #: Sources whose documents are labelled line by line throughout: their clean text (what
 #: `clean()` returns for them under perfect labels) is exact, so it can be a document too.
 FULLY_LABELLED = ("annotations", "wire")
@@ -41,6 +42,11 @@ def load_docs(sources: Iterable[str] = SOURCES) -> list[LabelledDoc]:
             from training.modern import load_modern
 
             docs.extend(load_modern(cache_dir=CACHE_DIR))
+        elif source == "modern-hand":
+            from training.modern import hand_labelled_docs, load_modern, read_hand_labels
+
+            docs.extend(hand_labelled_docs(load_modern(cache_dir=CACHE_DIR, shapes=("extract",)),
+                                           read_hand_labels()))
         elif source == "annotations":
             from training.annotations import load_annotations
 

@@ -41,6 +41,12 @@ Labels come only from the snippets; a line gets one when the snippets say what i
 * A line both rules label, and every other line (partly covered, or no snippet at all),
   is unlabelled (None): context for its neighbours' features, no training loss.
 
+The snippets label about one line in thirteen of extractor output, mostly long paragraphs.
+Every line of one extractor output of some pages was also labelled by hand
+(`HAND_LABELS`, training/DATA.md); `hand_labelled_docs` makes those outputs documents of
+their own, labelled by hand only, for the evaluation (`make eval` on test sites, `make cv`
+on train and dev ones): body recall over all of a page's lines, not over snippet lines alone.
+
 `snippet_scores` is the evaluation trafilatura's authors use, for any line cleaner: of the
 snippets present in the input text, the share of `with` ones the kept lines keep and of
 `without` ones they remove.
@@ -83,6 +89,9 @@ __all__ = [
 ]
 
 MODERN_DIR = DATA_DIR / "trafilatura_eval"
+#: Every line of one extractor output of a page, labelled by hand (training/DATA.md).
+HAND_LABELS = Path(__file__).parent / "annotations" / "modern" / "extract_lines.jsonl"
+HAND_SOURCE = "modern, hand-labelled lines"
 DEFAULT_CACHE_DIR = Path(__file__).parent / ".cache"
 SOURCE = "modern"
 SHAPES = ("page", "extract")
@@ -488,6 +497,35 @@ def load_modern(
     if unknown:
         raise ValueError(f"unknown shapes {sorted(unknown)}; known: {SHAPES}")
     return docs_of_pages(read_records(data_dir), converted_pages(data_dir, cache_dir), shapes)
+
+
+def read_hand_labels(path: Path = HAND_LABELS) -> dict[str, dict[str, str]]:
+    """document id (page/tool) -> {stripped line text: label}, for texts given one label only
+    in their document (a repeated "Teilen" labelled two ways labels nothing)."""
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    with path.open(encoding="utf-8") as f:
+        for raw in f:
+            if raw.strip():
+                rec = json.loads(raw)
+                for label, text in rec["lines"]:
+                    found[f"{rec['page']}/{rec['tool']}"][text.strip()].add(label)
+    return {doc: {text: labels.pop() for text, labels in texts.items() if len(labels) == 1}
+            for doc, texts in found.items()}
+
+
+def hand_labelled_docs(docs: list[ModernDoc], hand: dict[str, dict[str, str]]) -> list[LabelledDoc]:
+    """The extractor outputs that were read by hand, as documents labelled by hand alone (a
+    line whose text is not among the hand-labelled ones, such as a blank line, is unlabelled)."""
+    out = []
+    for doc in docs:
+        labels = hand.get(doc.doc_id)
+        if labels is None or doc.shape != "extract":
+            continue
+        out.append(LabelledDoc(
+            doc_id=f"hand:{doc.doc_id}", site=doc.site, url=doc.url, shape=doc.shape,
+            lines=doc.lines, labels=[labels.get(line.strip()) for line in doc.lines], source=HAND_SOURCE,
+        ))
+    return out
 
 
 def docs_of_pages(
