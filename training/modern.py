@@ -81,8 +81,10 @@ from training.l3s import PAGE_ERRORS, decode_html, page_lines, parse_html
 
 __all__ = [
     "ModernDoc",
+    "hand_labelled_docs",
     "load_modern",
     "label_lines",
+    "read_hand_labels",
     "page_site",
     "snippet_scores",
     "SnippetIndex",
