@@ -116,6 +116,10 @@ DATE = re.compile(
 )
 #: `2018-01-24`: already ISO.
 ISO_DATE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")
+#: `14.01.2008`, `12/30/2007`, `07/01/2008`: day and month in numbers, with a four-digit year.
+NUMERIC_DATE = re.compile(
+    r"(?<![\d./])(?P<a>[0-3]?\d)(?P<sep>[./])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)\d\d)(?![\d./])"
+)
 #: A dateline may be up to this many days after the reference date and still be of the
 #: reference's year: the page's date is often stamped in another time zone.
 FUTURE_SLACK_DAYS = 2
@@ -170,6 +174,27 @@ def _month_number(name: str) -> int:
     return _MONTH_NUMBERS[name.strip(".")[:3].casefold()]
 
 
+def _numeric_iso(m: re.Match[str]) -> str | None:
+    """Day and month in numbers: dots put the day first (`14.01.2008`); with slashes the order
+    is the writer's (`12/30/2007` American, `14/01/2008` British) and is known only when one
+    number is over 12; `07/01/2008` could be either, and gets no ISO date."""
+    a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
+    if m["sep"] == ".":
+        day, month = a, b
+    elif a > 12 >= b:
+        day, month = a, b
+    elif b > 12 >= a:
+        day, month = b, a
+    elif a == b:
+        day = month = a
+    else:
+        return None
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
 def iso_date(written: str | None, reference: DateLike | None = None) -> str | None:
     """`Sept 28` + reference 2017-12-31 -> `2017-09-28`; None when the year is unknown.
 
@@ -184,6 +209,9 @@ def iso_date(written: str | None, reference: DateLike | None = None) -> str | No
             return dt.date(int(iso["year"]), int(iso["month"]), int(iso["day"])).isoformat()
         except ValueError:
             return None
+    numeric = NUMERIC_DATE.search(written)
+    if numeric is not None:
+        return _numeric_iso(numeric)
     m = DATE.search(written)
     if m is None:
         return None
@@ -359,7 +387,7 @@ def parse_dateline_line(line: str) -> ParsedDateline | None:
     found = _parse(text, _ALONE) or _parse(text, _GLUED)
     if found is not None:
         return found
-    m = DATE.search(text) or ISO_DATE.search(text)
+    m = DATE.search(text) or ISO_DATE.search(text) or NUMERIC_DATE.search(text)
     date = m.group(0).strip() if m else None
     if date is not None:
         date = re.sub(rf"^{_WEEKDAY}", "", date, flags=re.IGNORECASE).strip()

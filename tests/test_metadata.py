@@ -257,6 +257,10 @@ def test_a_sentence_naming_a_place_or_an_agency_is_not_a_dateline(source, line):
         ("| Tuesday, January 15, 2008 | | |", None, "January 15, 2008", None),  # L3S abe54c6a extract
         ("Posted at 6:47am on 14 Jan 2008", None, "14 Jan 2008", None),  # L3S fa832e49
         ("2008-01-19 12:31:00", None, "2008-01-19", None),  # L3S f49c5334
+        ("Published on 14/01/2008", None, "14/01/2008", None),  # L3S afd5f508
+        ("Last Update: 12/30/2007 11:25 am", None, "12/30/2007", None),  # L3S df1055f7
+        ("Stand: 28.04.2020 18:00 Uhr", None, "28.04.2020", None),  # trafilatura_eval 0896
+        ("IP 10.1.2019.5", None, None, None),  # four numbers: not a date
     ],
 )
 def test_a_line_labelled_dateline_gives_its_place_or_the_date_of_the_stamp(line, location, date, agency):
@@ -293,6 +297,11 @@ def test_a_dateline_line_with_no_place_or_date_keeps_only_its_raw_text():
         ("Feb 29", "2017-03-01", "2016-02-29"),
         ("2008-01-19", None, "2008-01-19"),
         ("April 30", "2025-05-02 16:17:44.789555", "2025-04-30"),  # FNC's scraped_at shape
+        ("28.04.2020", None, "2020-04-28"),  # dots: the day first
+        ("3.2.2021", None, "2021-02-03"),
+        ("14/01/2008", None, "2008-01-14"),  # a first number over 12 is the day
+        ("12/30/2007", None, "2007-12-30"),  # a second one over 12: written the American way
+        ("05/05/2008", None, "2008-05-05"),
     ],
 )
 def test_iso_date_uses_the_written_year_or_the_nearest_one_at_or_before_the_reference(
@@ -302,7 +311,10 @@ def test_iso_date_uses_the_written_year_or_the_nearest_one_at_or_before_the_refe
 
 
 @pytest.mark.parametrize(
-    ("written", "reference"), [("April 30", None), ("April 31", "2025-05-05"), (None, None)]
+    ("written", "reference"),
+    [("April 30", None), ("April 31", "2025-05-05"), (None, None),
+     ("07/01/2008", "2008-01-10"),  # 7 January or 1 July: the order of slashed numbers is unknown
+     ("31.02.2020", None)],
 )
 def test_iso_date_is_none_without_a_year_or_for_an_impossible_day(written, reference):
     assert md.iso_date(written, reference) is None
