@@ -101,17 +101,19 @@ def agency_mentioned(text: str) -> str | None:
 _MONTH_NUMBERS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "mär": 3, "mae": 3, "mai": 5, "okt": 10, "dez": 12,  # German
 }
-# Any case (`JAN 17` in `LONDON, JAN 17 (PTI)`), also inside the case-sensitive datelines.
+# English and German names, any case (`JAN 17` in `LONDON, JAN 17 (PTI)`, `24. Oktober 2022`),
+# also inside the case-sensitive datelines.
 _MONTH = (
-    r"(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+    r"(?i:Jan(?:uary?)?|Feb(?:ruary?)?|Mar(?:ch)?|M(?:ä|ae)rz?|Apr(?:il)?|May|Mai|June?|Juni|July?|Juli"
+    r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Okt(?:ober)?|Nov(?:ember)?|De[cz](?:ember)?)\.?"
 )
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
 #: `April 30`, `Sept. 28, 2017`, `30 April 2017`, `Jan 24, 2018`, `Saturday, October 26, 2013`
 DATE = re.compile(
     rf"{_WEEKDAY}?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
-    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month2>{_MONTH})(?:,?\s+(?P<year2>\d{{4}})\b)?)",
+    rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<month2>{_MONTH})(?:,?\s+(?P<year2>\d{{4}})\b)?)",
     re.IGNORECASE,
 )
 #: `2018-01-24`: already ISO.

@@ -195,6 +195,14 @@ GLUED_DATELINES = [
         "Ammoland.com",
         "The Cowboy",
     ),
+    (
+        "written (a German wire's shape)",
+        "Berlin, 3. Mai (dpa) - Die Bundesregierung will die Hilfen verlängern.",
+        "Berlin",
+        "3. Mai",
+        "dpa",
+        "Die Bundesregierung",
+    ),
 ]
 
 
@@ -236,6 +244,7 @@ NOT_DATELINES = [
     ),
     ("written", "BREAKING - The president has resigned."),
     ("written", "Monday, Jan 14, 2008 (AP) The market fell."),
+    ("written", "Am 3. Mai 2021 (Montag) trafen sich die Minister in Brüssel."),
     ("written", "US—China trade talks resumed on Monday."),
     ("written", "Apple Inc (AAPL.O) said on Monday it would buy back shares."),
 ]
@@ -259,6 +268,8 @@ def test_a_sentence_naming_a_place_or_an_agency_is_not_a_dateline(source, line):
         ("2008-01-19 12:31:00", None, "2008-01-19", None),  # L3S f49c5334
         ("Published on 14/01/2008", None, "14/01/2008", None),  # L3S afd5f508
         ("Last Update: 12/30/2007 11:25 am", None, "12/30/2007", None),  # L3S df1055f7
+        ("Veröffentlicht: 24. Oktober 2022", None, "24. Oktober 2022", None),  # trafilatura_eval 0217
+        ("von Newsdesk 28. Januar 2022, 12:01", None, "28. Januar 2022", None),  # trafilatura_eval 0296
         ("Stand: 28.04.2020 18:00 Uhr", None, "28.04.2020", None),  # trafilatura_eval 0896
         ("IP 10.1.2019.5", None, None, None),  # four numbers: not a date
     ],
@@ -302,6 +313,9 @@ def test_a_dateline_line_with_no_place_or_date_keeps_only_its_raw_text():
         ("14/01/2008", None, "2008-01-14"),  # a first number over 12 is the day
         ("12/30/2007", None, "2007-12-30"),  # a second one over 12: written the American way
         ("05/05/2008", None, "2008-05-05"),
+        ("24. Oktober 2022", None, "2022-10-24"),  # German month names
+        ("3. März", "2021-03-10", "2021-03-03"),
+        ("12. Dez. 2019", None, "2019-12-12"),
     ],
 )
 def test_iso_date_uses_the_written_year_or_the_nearest_one_at_or_before_the_reference(
