@@ -148,7 +148,8 @@ def test_a_hand_read_extract_becomes_a_document_labelled_by_hand_alone() -> None
     other_tool = _doc("7/readability", "extract", lines, ("readability",))
     page = _doc("7/bs4", "page", lines, ("bs4",))
     hand = {"7/trafilatura-recall": {"Bridge to close": "title", f"{WITH}.": "body", "Zutaten": "body",
-                                     WITHOUT: "promo"}}
+                                     WITHOUT: "promo"},
+            "7/bs4": {"Zutaten": "body"}}  # whole-page text is not what was read: left out
     [doc] = hand_labelled_docs([extract, other_tool, page], hand)
     assert doc.labels == ["title", "body", None, "body", "promo", None]
     assert doc.source == HAND_SOURCE and doc.doc_id == "hand:7/trafilatura-recall"
@@ -172,3 +173,10 @@ def test_shipped_hand_labels_use_the_cleaners_labels() -> None:
     assert len(hand) >= 600
     used = {label for texts in hand.values() for label in texts.values()}
     assert used <= set(LABELS) - {"blank", "navigation"}
+
+
+def test_the_hand_labelled_lines_are_evaluated_and_never_trained_on() -> None:
+    """They include every extractor output of the test sites read by hand."""
+    from training.dataset import EVAL_SOURCES, SOURCES
+
+    assert "modern-hand" in EVAL_SOURCES and "modern-hand" not in SOURCES
