@@ -101,6 +101,7 @@ COLUMNS = (
     Column("news_raw/fakenewscorpus_sample/news_sample.csv|article", "f1", "FNC article body F1"),
     Column("modern, hand-labelled lines|extract", "recall", "modern extract hand-labelled body recall"),
     Column("modern, hand-labelled lines|extract", "f1", "modern extract hand-labelled body F1"),
+    Column("cleaned modern, hand-labelled lines|clean", "recall", "cleaned modern recall"),
 )
 
 

@@ -22,8 +22,9 @@ CACHE_DIR = Path(__file__).parent / ".cache"
 #: What the shipped line model is trained on (train-split sites of each; DATA.md).
 SOURCES = ("l3s", "modern", "annotations", "wire", "cleaned")
 #: Every source the evaluation scores, on test-split sites. "modern-hand" is evaluation only:
-#: the hand-labelled lines of extractor output of modern pages (training/modern.py).
-EVAL_SOURCES = ("l3s", "modern", "modern-hand", "annotations", "cleaned")
+#: the hand-labelled lines of extractor output of modern pages (training/modern.py), and
+#: "cleaned-modern-hand" their clean texts.
+EVAL_SOURCES = ("l3s", "modern", "modern-hand", "annotations", "cleaned", "cleaned-modern-hand")
 #: Sources whose documents are labelled line by line throughout: their clean text (what
 #: `clean()` returns for them under perfect labels) is exact, so it can be a document too.
 FULLY_LABELLED = ("annotations", "wire")
@@ -57,6 +58,8 @@ def load_docs(sources: Iterable[str] = SOURCES) -> list[LabelledDoc]:
             docs.extend(build_wire_docs())
         elif source == "cleaned":
             docs.extend(cleaned_docs(load_docs(FULLY_LABELLED + ("l3s",))))
+        elif source == "cleaned-modern-hand":
+            docs.extend(cleaned_docs(load_docs(("modern-hand",))))
         else:
             raise ValueError(f"unknown source {source!r}")
     return docs
