@@ -9,7 +9,7 @@ Reuters stories and real headlines (training/wire.py). DATA.md describes each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,36 +33,46 @@ CLEANED_SHAPES = ("article", "extract")
 
 
 def load_docs(sources: Iterable[str] = SOURCES) -> list[LabelledDoc]:
-    docs: list[LabelledDoc] = []
-    for source in sources:
-        if source == "l3s":
-            from training.l3s import load_l3s
+    """The documents of `sources`, in that order. A source that others are made from (L3S and
+    the fully labelled ones for "cleaned", "modern" for the hand-labelled lines) is loaded
+    once per call, however many of the requested sources use it."""
+    loaded: dict[str, list[LabelledDoc]] = {}
 
-            docs.extend(load_l3s(cache_dir=CACHE_DIR))
-        elif source == "modern":
-            from training.modern import load_modern
+    def of(source: str) -> list[LabelledDoc]:
+        if source not in loaded:
+            loaded[source] = _load(source, of)
+        return loaded[source]
 
-            docs.extend(load_modern(cache_dir=CACHE_DIR))
-        elif source == "modern-hand":
-            from training.modern import hand_labelled_docs, load_modern, read_hand_labels
+    return [doc for source in sources for doc in of(source)]
 
-            docs.extend(hand_labelled_docs(load_modern(cache_dir=CACHE_DIR, shapes=("extract",)),
-                                           read_hand_labels()))
-        elif source == "annotations":
-            from training.annotations import load_annotations
 
-            docs.extend(load_annotations())
-        elif source == "wire":
-            from training.wire import build_wire_docs
+def _load(source: str, of: Callable[[str], list[LabelledDoc]]) -> list[LabelledDoc]:
+    """One source's documents; `of` gives those of the sources it is made from."""
+    if source == "l3s":
+        from training.l3s import load_l3s
 
-            docs.extend(build_wire_docs())
-        elif source == "cleaned":
-            docs.extend(cleaned_docs(load_docs(FULLY_LABELLED + ("l3s",))))
-        elif source == "cleaned-modern-hand":
-            docs.extend(cleaned_docs(load_docs(("modern-hand",))))
-        else:
-            raise ValueError(f"unknown source {source!r}")
-    return docs
+        return load_l3s(cache_dir=CACHE_DIR)
+    if source == "modern":
+        from training.modern import load_modern
+
+        return load_modern(cache_dir=CACHE_DIR)
+    if source == "modern-hand":
+        from training.modern import hand_labelled_docs, read_hand_labels
+
+        return hand_labelled_docs(of("modern"), read_hand_labels())
+    if source == "annotations":
+        from training.annotations import load_annotations
+
+        return load_annotations()
+    if source == "wire":
+        from training.wire import build_wire_docs
+
+        return build_wire_docs()
+    if source == "cleaned":
+        return cleaned_docs([doc for base in FULLY_LABELLED + ("l3s",) for doc in of(base)])
+    if source == "cleaned-modern-hand":
+        return cleaned_docs(of("modern-hand"))
+    raise ValueError(f"unknown source {source!r}")
 
 
 def cleaned_docs(docs: list[LabelledDoc]) -> list[LabelledDoc]:
