@@ -6,7 +6,9 @@ reads, and cleaner/metadata.py reads them:
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
   (a copyright held by an agency of the table only: `© 2008 AFP`);
-- byline: the first line labelled `byline` that names a person;
+- byline: the first line labelled `byline` that names a person; failing that, a line above
+  the body that the model took off under another label but that says it is a byline
+  (`Author : Subhash K Jha` read as `other`), related headlines and comments aside;
 - editor tags, summary, related: their labelled lines, headers and non-tags left out.
 """
 
@@ -32,6 +34,28 @@ def _first_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str 
     for line in lines:
         if line.label == label:
             value = parse(line.text)
+            if value:
+                return value
+    return None
+
+
+#: Labels whose lines may hold other stories' or readers' names: no byline is read there.
+_NOT_THIS_STORY = frozenset({"related", "comment"})
+#: How far above the body (non-blank lines) a byline the model did not label as one is read.
+#: A story's byline stands by its title and first paragraph; further up a page, `by Dan Di
+#: Sciullo` under a sidebar's column name credits another story (8 lines up on dev pages,
+#: while the story's own bylines stood 0-6 lines up).
+MARKED_BYLINE_REACH = 6
+
+
+def _marked_byline(lines: Sequence[Line]) -> str | None:
+    """A byline that says it is one (`By`, `Von`, `Author:`) on a line taken off just above
+    the body; the nearest one."""
+    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), 0)
+    above = [line for line in lines[:first_body] if line.text.strip()]
+    for line in reversed(above[-(MARKED_BYLINE_REACH + 1):]):
+        if line.label not in _NOT_THIS_STORY:
+            value = md.parse_marked_byline(line.text)
             if value:
                 return value
     return None
@@ -104,7 +128,7 @@ def assemble(
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")
-    result.byline = _first_parsed(lines, "byline", md.parse_byline)
+    result.byline = _first_parsed(lines, "byline", md.parse_byline) or _marked_byline(lines)
 
     result.agency = (
         (result.dateline.agency if result.dateline else None)

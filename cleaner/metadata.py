@@ -488,7 +488,8 @@ NOT_NAME_WORDS = frozenset(
     update updates video photos monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
     looking via from with and for in on at of to is are was has have said says writes
-    tv first second third last die das
+    tv first second third last die das kategorie kategorien rubrik thema themen
+    category categories ingredient ingredients recipe recipes
     sun star globe mail telegraph chronicle courier express inquirer examiner bulletin
     observer independent standard sentinel dispatch
     """.split()
@@ -509,6 +510,9 @@ _NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
 #: After the names: an outlet or a date, set off by these. `By Jim Quinn / The Burning
 #: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`.
 _TAIL = re.compile(r"\s*(?:[|/:]|\s[-–—]\s|\s\(|\s(?:of|via|for|at|in)\s|\swrites:?\s*$|[’']s\s).*$")
+#: More names after a place (`BY HEMMY SO in Los Angeles and BEN WIDDICOMBE, ...`): the tail
+#: would take them off, and a byline missing authors is wrong, not short.
+_NAMES_AFTER_PLACE = re.compile(rf"^\s(?:in|at)\s.*(?:,|\band)\s+{_NAME_WORD}\s+{_NAME_WORD}")
 #: `JESSICA MINTZ AP Technology Writer`, `TOM CANAVAN ASSOCIATED PRESS`: a wire and its title
 #: written after the name without a comma.
 _AGENCY_TAIL = re.compile(rf"\s(?P<agency>(?i:{_AGENCY_NAMES}))(?:\s[A-Z][\w-]*){{0,3}}$")
@@ -550,7 +554,11 @@ def byline_names(line: str) -> list[str]:
     text = _cell(line)
     m = _BY_PREFIX.match(text)
     rest = text[m.end():] if m else text.strip(" -–—•*")
-    rest = _TAIL.sub("", rest).strip().rstrip(".,;:").strip()
+    tail = _TAIL.search(rest)
+    if tail and _NAMES_AFTER_PLACE.match(tail.group()):
+        return []
+    rest = rest[: tail.start()] if tail else rest
+    rest = rest.strip().rstrip(".,;:").strip()
     rest = _AGENCY_TAIL.sub("", rest).strip()
     if _SENTENCE_VERB.search(rest):
         return []  # `Jim Kouri, CPP, is founder of ...`: an author's bio, not a byline
@@ -575,6 +583,12 @@ def parse_byline(line: str) -> str | None:
     """The byline's authors joined with ", ", or None (see `byline_names`)."""
     names = byline_names(line)
     return ", ".join(names) if names else None
+
+
+def parse_marked_byline(line: str) -> str | None:
+    """`parse_byline` of a line that says it is a byline (`By`, `Von`, `Author:`), else None:
+    for lines the model took off under another label."""
+    return parse_byline(line) if _BY_PREFIX.match(_cell(line)) else None
 
 
 def agency_of_byline(line: str) -> str | None:

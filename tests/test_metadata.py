@@ -12,7 +12,7 @@ import pytest
 
 import cleaner
 from cleaner import metadata as md
-from cleaner.assemble import assemble
+from cleaner.assemble import MARKED_BYLINE_REACH, assemble
 from cleaner.result import Dateline
 
 ISOT = "news_raw/isot_reuters_subset/True_subset_989.csv"
@@ -464,6 +464,13 @@ def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
         (f"{L3S}/754e1ae9", "By Evan Lehmann, Eagle Washington Bureau", "Evan Lehmann"),
         (f"{L3S}/092d37f3", "Jason Botchford, The Province", "Jason Botchford"),
         ("written", "By Chris Stanton, 30 December 2007", "Chris Stanton"),
+        (
+            f"{L3S}/fa10c63c",
+            "| Contributed by Nicol Wistreich | Friday, 28 December 2007 |",
+            "Nicol Wistreich",
+        ),
+        (f"{MODERN} 0018", "Written by: Charnele Henry", "Charnele Henry"),
+        (f"{MODERN} 0454", "Von: Wolfgang Schmale", "Wolfgang Schmale"),
     ],
 )
 def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
@@ -510,6 +517,19 @@ def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
         (f"{L3S}/c2b0a2b3", "Coca Cola FOOTBALL LEAGUE ONE"),  # a name is in capitals or not
         (f"{MODERN} 0661", "Die Schneemaske"),
         (f"{MODERN} 0814", "First Quarter"),
+        (f"{MODERN} 0619", "Top Themen"),
+        # Read on dev pages once lines taken off under other labels were read too:
+        (f"{MODERN} 0645", "By Main Ingredient:"),  # a recipe site's filter
+        (f"{MODERN} 0410", "Von Katharina Schmidt Kategorien: Mode 6. November 2023, 15:25 Uhr"),
+        # Authors after a place: the first alone would be a byline missing authors.
+        (
+            f"{L3S}/bf0cea44",
+            "BY HEMMY SO in Los Angeles and BEN WIDDICOMBE, LARRY McSHANE and RICH SCHAPIRO in New York",
+        ),
+        (
+            f"{L3S}/7ada7ff8",
+            "By Sarah Laitner in Brussels, Maija Palmer in London and,Kevin Allison in San Francisco",
+        ),
     ],
 )
 def test_what_is_not_a_persons_byline_gives_no_author(source, line):
@@ -603,11 +623,45 @@ def test_without_a_reference_a_yearless_dateline_has_no_iso_date_but_keeps_its_r
     assert (r.dateline.date_iso, r.dateline.raw) == (None, "SEOUL --")
 
 
-def test_the_byline_field_reads_only_lines_labelled_byline():
+def test_the_byline_field_reads_lines_labelled_byline_and_never_body_lines():
     lines = ["By Martin Smith", "By Jane Doe", "The ministry said on Monday."]
     r = assemble(lines, ["body", "byline", "body"], [1.0] * 3)
     assert r.byline == "Jane Doe"
     assert assemble(lines, ["body", "body", "body"], [1.0] * 3).byline is None
+
+
+BODY = "The ministry said on Monday that talks would resume."
+
+
+def test_a_line_that_says_it_is_a_byline_taken_off_under_another_label_above_the_body_is_read():
+    # L3S 66c26d22 (dev): the model labels `Author : Subhash K Jha` other, at 0.97.
+    lines = ["Author : Subhash K Jha", "", "Share", BODY]
+    r = assemble(lines, ["other", "blank", "other", "body"], [1.0] * 4)
+    assert r.byline == "Subhash K Jha"
+    assert "Author : Subhash K Jha" not in r.text
+
+
+def test_a_name_without_a_byline_marker_taken_off_is_not_read_as_the_byline():
+    r = assemble(["Jane Doe", BODY], ["other", "body"], [1.0, 1.0])
+    assert r.byline is None
+
+
+@pytest.mark.parametrize("label", ["related", "comment"])
+def test_a_marked_byline_among_related_headlines_or_comments_credits_another_text(label):
+    r = assemble(["By Jane Doe", BODY], [label, "body"], [1.0, 1.0])
+    assert r.byline is None
+
+
+def test_a_marked_byline_below_the_first_body_line_or_far_above_it_is_not_read():
+    below = assemble([BODY, "By Jane Doe", BODY], ["body", "other", "body"], [1.0] * 3)
+    assert below.byline is None
+    menu = [f"Section {i}" for i in range(MARKED_BYLINE_REACH + 1)]
+    far = ["by Dan Di Sciullo", *menu, BODY]  # L3S a439ec1f: a sidebar column's author
+    assert assemble(far, ["other"] * (len(far) - 1) + ["body"], [1.0] * len(far)).byline is None
+    near = far[1:]
+    near.insert(1, "by Dan Di Sciullo")
+    r = assemble(near, ["other"] * (len(near) - 1) + ["body"], [1.0] * len(near))
+    assert r.byline == "Dan Di Sciullo"
 
 
 def test_a_byline_labelled_line_that_names_no_person_leaves_the_byline_empty():
