@@ -2,7 +2,10 @@
 
 The labels come from the model; this module only chooses which labelled lines each field
 reads, and cleaner/metadata.py reads them:
-- dateline: glued to the first body line, else the first line labelled `dateline`;
+- dateline: glued to the first body line, else the first line labelled `dateline` that gives
+  a place or a date, else a date stamp just above the body that the model took off under
+  another label (`Posted : Mon, 31 Dec 2007` read as `other`), else the first line labelled
+  `dateline` as written;
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
   (a copyright held by an agency of the table only: `© 2008 AFP`);
@@ -39,26 +42,35 @@ def _first_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str 
     return None
 
 
-#: Labels whose lines may hold other stories' or readers' names: no byline is read there.
-_NOT_THIS_STORY = frozenset({"related", "comment"})
-#: How far above the body (non-blank lines) a byline the model did not label as one is read.
-#: A story's byline stands by its title and first paragraph; further up a page, `by Dan Di
-#: Sciullo` under a sidebar's column name credits another story (8 lines up on dev pages,
-#: while the story's own bylines stood 0-6 lines up).
-MARKED_BYLINE_REACH = 6
+#: Labels whose lines may hold other stories', readers' or a headline's names and dates: no
+#: byline or date stamp is read there unless the model labelled it so.
+_NOT_THIS_STORY = frozenset({"related", "comment", "title"})
+#: How far above the body (non-blank lines) a byline or stamp the model did not label as one
+#: is read. A story's byline stands by its title and first paragraph; further up a page, `by
+#: Dan Di Sciullo` under a sidebar's column name credits another story (8 lines up on dev
+#: pages, while the story's own bylines stood 0-6 lines up).
+HEADER_REACH = 6
+
+
+def _header(lines: Sequence[Line]) -> list[Line]:
+    """The lines taken off just above the body that may belong to its header, nearest first."""
+    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), 0)
+    above = [line for line in lines[:first_body] if line.text.strip()]
+    return [line for line in reversed(above[-(HEADER_REACH + 1):]) if line.label not in _NOT_THIS_STORY]
 
 
 def _marked_byline(lines: Sequence[Line]) -> str | None:
-    """A byline that says it is one (`By`, `Von`, `Author:`) on a line taken off just above
-    the body; the nearest one."""
-    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), 0)
-    above = [line for line in lines[:first_body] if line.text.strip()]
-    for line in reversed(above[-(MARKED_BYLINE_REACH + 1):]):
-        if line.label not in _NOT_THIS_STORY:
-            value = md.parse_marked_byline(line.text)
-            if value:
-                return value
-    return None
+    """A byline that says it is one (`By`, `Von`, `Author:`) in the body's header."""
+    return next(filter(None, (md.parse_marked_byline(line.text) for line in _header(lines))), None)
+
+
+def _stamp(lines: Sequence[Line]) -> md.ParsedDateline | None:
+    """The dateline when none is glued to the body (see the module's docstring)."""
+    labelled = [md.parse_dateline_line(line.text) for line in lines if line.label == "dateline"]
+    found = next((p for p in labelled if p is not None and (p.location or p.date)), None)
+    if found is None:
+        found = next(filter(None, (md.parse_stamp(line.text) for line in _header(lines))), None)
+    return found or next(filter(None, labelled), None)
 
 
 def _dateline(found: md.ParsedDateline, reference: md.DateLike | None) -> Dateline:
@@ -120,11 +132,9 @@ def assemble(
         result.dateline = _dateline(glued, reference)
 
     if result.dateline is None:
-        stamp = _first(lines, "dateline")
-        if stamp:
-            parsed = md.parse_dateline_line(stamp)
-            if parsed is not None:
-                result.dateline = _dateline(parsed, reference)
+        parsed = _stamp(lines)
+        if parsed is not None:
+            result.dateline = _dateline(parsed, reference)
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")

@@ -396,6 +396,26 @@ def parse_dateline_line(line: str) -> ParsedDateline | None:
     return ParsedDateline(location=None, date=date, agency=None, raw=text, end=len(line))
 
 
+#: Words a date stamp may carry beside its date: `Posted :`, a weekday, a time zone, `Stand:`
+#: and `Uhr`, `Gespeichert von human am`. More, and the date is part of a sentence or a title.
+STAMP_MAX_WORDS = 4
+_WORD = re.compile(r"[^\W\d_]+")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def parse_stamp(line: str) -> ParsedDateline | None:
+    """A line that is a date stamp and little else (`Posted : Mon, 31 Dec 2007 16:00:00 GMT`,
+    `Stand: 28.04.2020 18:00 Uhr`), its date's year written: for lines the model took off
+    under another label than `dateline`. Anything else gives None."""
+    found = parse_dateline_line(line)
+    if found is None or found.date is None or not _YEAR.search(found.date):
+        return None
+    rest = _cell(line).replace(found.date, " ")  # `31. Oktober 2023 31. Oktober 2023`: one date
+    if DATE.search(rest) or ISO_DATE.search(rest) or NUMERIC_DATE.search(rest):
+        return None  # `21 Feb 2007 - 23 Mar 2021`: a span, not the day a story was dated
+    return found if len(_WORD.findall(rest)) <= STAMP_MAX_WORDS else None
+
+
 # --- agency credits ----------------------------------------------------------------------
 
 _SIGNOFF = re.compile(

@@ -12,7 +12,7 @@ import pytest
 
 import cleaner
 from cleaner import metadata as md
-from cleaner.assemble import MARKED_BYLINE_REACH, assemble
+from cleaner.assemble import HEADER_REACH, assemble
 from cleaner.result import Dateline
 
 ISOT = "news_raw/isot_reuters_subset/True_subset_989.csv"
@@ -655,7 +655,7 @@ def test_a_marked_byline_among_related_headlines_or_comments_credits_another_tex
 def test_a_marked_byline_below_the_first_body_line_or_far_above_it_is_not_read():
     below = assemble([BODY, "By Jane Doe", BODY], ["body", "other", "body"], [1.0] * 3)
     assert below.byline is None
-    menu = [f"Section {i}" for i in range(MARKED_BYLINE_REACH + 1)]
+    menu = [f"Section {i}" for i in range(HEADER_REACH + 1)]
     far = ["by Dan Di Sciullo", *menu, BODY]  # L3S a439ec1f: a sidebar column's author
     assert assemble(far, ["other"] * (len(far) - 1) + ["body"], [1.0] * len(far)).byline is None
     near = far[1:]
@@ -827,3 +827,52 @@ def test_parsers_take_linear_time_on_long_runs(name):
                   md.agency_of_byline, md.summary_item, md.related_item, md.parse_editor_tag):
         parse(line)
     assert time.perf_counter() - started < PARSE_SECONDS
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "date"),
+    [
+        (f"{L3S}/1ef621ac", "Posted : Mon, 31 Dec 2007 16:00:00 GMT", "31 Dec 2007"),
+        (f"{L3S}/18a04371", "15 Jan, 2008, 1202 hrs IST, PTI", "15 Jan, 2008"),
+        (f"{MODERN} 0896", "Stand: 28.04.2020 18:00 Uhr", "28.04.2020"),
+        (f"{MODERN} 0183", "31. Oktober 2023 31. Oktober 2023", "31. Oktober 2023"),
+    ],
+)
+def test_a_date_stamp_line_gives_its_date(source, line, date):
+    assert md.parse_stamp(line).date == date, source
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [
+        (f"{MODERN} 0421", "21 Feb 2007 - 23 Mar 2021"),  # a span
+        (f"{MODERN} 0472 (a title)", "Reparaturcafé am 31. Januar"),  # no year
+        ("written", "The council met on January 5, 2008 and postponed the vote on the budget."),
+        ("written", "Telephone: (242) 698-1300"),
+    ],
+)
+def test_what_is_not_a_date_stamp_gives_none(source, line):
+    assert md.parse_stamp(line) is None, source
+
+
+def test_a_date_stamp_taken_off_under_another_label_just_above_the_body_dates_the_story():
+    # L3S 1ef621ac (dev): the model labels the stamp other, at 0.99.
+    lines = ["Posted : Mon, 31 Dec 2007 16:00:00 GMT", "Share", BODY]
+    r = assemble(lines, ["other", "other", "body"], [1.0] * 3)
+    assert (r.dateline.date, r.dateline.date_iso, r.dateline.location) == ("31 Dec 2007", "2007-12-31", None)
+    assert assemble(lines, ["title", "other", "body"], [1.0] * 3).dateline is None
+
+
+def test_a_stamp_does_not_date_a_story_whose_place_dateline_gives_no_date():
+    lines = ["Posted : Mon, 31 Dec 2007 16:00:00 GMT", "CHICAGO — " + BODY]
+    r = assemble(lines, ["other", "body"], [1.0, 1.0])
+    assert (r.dateline.location, r.dateline.date) == ("CHICAGO", None)
+
+
+def test_of_the_lines_labelled_dateline_the_first_with_a_date_or_place_is_read():
+    # L3S c1f31885 (dev): a page-update time, then the story's stamp, both labelled dateline.
+    lines = ["Last updated: 11:53 AM", "Sunday December 9, 2007 8:48 PM", BODY]
+    r = assemble(lines, ["dateline", "dateline", "body"], [1.0] * 3)
+    assert r.dateline.date == "December 9, 2007"
+    only = assemble(lines[:1] + lines[2:], ["dateline", "body"], [1.0] * 2)
+    assert (only.dateline.raw, only.dateline.date) == ("Last updated: 11:53 AM", None)
