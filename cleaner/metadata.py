@@ -277,7 +277,12 @@ _LEADING_EDGE = re.compile(_CELL_EDGE)
 # The forms are matched from the end of the line's leading bars and spaces (`_parse`), not
 # from a pattern of their own: two adjacent `\s*` would backtrack quadratically on long runs.
 _GLUED = tuple(re.compile(f + _STORY_START) for f in (_AGENCY_FORM, _BY_AGENCY_FORM, _CAPS_FORM))
-_ALONE = tuple(re.compile(f + r"$") for f in (_AGENCY_FORM, _BY_AGENCY_FORM, _CAPS_FORM))
+# On a line of its own, a place in capitals needs no dash when a date follows it
+# (`VENTURA, Calif., Jan. 15, 2008`).
+_CAPS_DATED_FORM = rf"(?P<location>{_CAPS_LOCATIONS}),\s*(?P<date>{_DATE_TEXT})\s*(?:{_DASH}\s*)?"
+_ALONE = tuple(
+    re.compile(f + r"$") for f in (_AGENCY_FORM, _BY_AGENCY_FORM, _CAPS_FORM, _CAPS_DATED_FORM)
+)
 
 
 def _cell(line: str) -> str:
@@ -296,6 +301,8 @@ NOT_PLACES = frozenset(
     us u.s. uk eu un nato gop fbi cia ceo monday tuesday wednesday thursday friday saturday
     sunday january february march april may june july august september october november
     december jan feb mar apr jun jul aug sep sept oct nov dec
+    montag dienstag mittwoch donnerstag freitag samstag sonntag
+    last posted published date stand
     """.split()
 )
 

@@ -272,6 +272,11 @@ def test_a_sentence_naming_a_place_or_an_agency_is_not_a_dateline(source, line):
         ("von Newsdesk 28. Januar 2022, 12:01", None, "28. Januar 2022", None),  # trafilatura_eval 0296
         ("Stand: 28.04.2020 18:00 Uhr", None, "28.04.2020", None),  # trafilatura_eval 0896
         ("IP 10.1.2019.5", None, None, None),  # four numbers: not a date
+        ("VENTURA, Calif., Jan. 15, 2008", "VENTURA, Calif.", "Jan. 15, 2008", None),  # L3S 7526314a
+        ("BEVERLY HILLS, Calif., Jan. 8, 2008", "BEVERLY HILLS, Calif.", "Jan. 8, 2008", None),  # 0a30f3dc
+        ("TUESDAY, JANUARY 15, 2008 8:24 PM IST", None, "JANUARY 15, 2008", None),  # L3S 4e3ee06c
+        ("DONNERSTAG, 3. Mai 2021", None, "3. Mai 2021", None),  # a weekday, not a place
+        ("LAST UPDATED, Feb 14, 2020", None, "Feb 14, 2020", None),
     ],
 )
 def test_a_line_labelled_dateline_gives_its_place_or_the_date_of_the_stamp(line, location, date, agency):
