@@ -93,3 +93,12 @@ def test_report_lists_each_fold_and_their_pooled_figures(tmp_path):
     text = report(tmp_path)
     rows = [line for line in text.splitlines() if line.startswith("| fold_") or line.startswith("| pooled")]
     assert [row.split(" | ")[3] for row in rows] == ["0.900/0.250", "0.100/0.250", "0.500/0.250"]
+
+
+def test_another_dealing_deals_the_sites_anew_but_keeps_each_site_in_one_fold(docs):
+    moved = sum(fold_of(d.group) != fold_of(d.group, dealing=1) for d in docs)
+    assert 0 < moved < len(docs)
+    for k in range(FOLDS):
+        train, held = fold_split(docs, k, dealing=1)
+        assert not {d.group for d in train} & {d.group for d in held}
+        assert all(d.split != "test" for d in train + held)

@@ -43,23 +43,26 @@ FOLD_DIR = "fold_{k}"
 SCORES_FILE = "cv_eval.json"
 
 
-def fold_of(group: str, folds: int = FOLDS) -> int:
-    """A group's fold: a stable hash (Python's own `hash` changes between processes)."""
-    return int(hashlib.sha1(group.encode("utf-8")).hexdigest(), 16) % folds
+def fold_of(group: str, folds: int = FOLDS, dealing: int = 0) -> int:
+    """A group's fold: a stable hash (Python's own `hash` changes between processes). Another
+    `dealing` deals the groups anew: a difference two configurations show on one dealing and
+    not on another was that dealing's luck."""
+    key = f"{dealing}:{group}" if dealing else group
+    return int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % folds
 
 
 def fold_split(
-    docs: list[LabelledDoc], k: int, folds: int = FOLDS
+    docs: list[LabelledDoc], k: int, folds: int = FOLDS, dealing: int = 0
 ) -> tuple[list[LabelledDoc], list[LabelledDoc]]:
     """(training documents, held-out documents) of fold `k`, among the tuning splits only."""
     if not 0 <= k < folds:
         raise ValueError(f"fold {k} is not one of 0..{folds - 1}")
     tuning = [d for d in docs if d.split in TUNING_SPLITS]
-    return ([d for d in tuning if fold_of(d.group, folds) != k],
-            [d for d in tuning if fold_of(d.group, folds) == k])
+    return ([d for d in tuning if fold_of(d.group, folds, dealing) != k],
+            [d for d in tuning if fold_of(d.group, folds, dealing) == k])
 
 
-def run_fold(k: int, out: Path, folds: int = FOLDS) -> dict:
+def run_fold(k: int, out: Path, folds: int = FOLDS, dealing: int = 0) -> dict:
     """Train fold `k`'s model into `out/fold_k` (unless it is there, trained with the same
     configuration) and score it there."""
     from training import evaluate as ev
@@ -67,19 +70,28 @@ def run_fold(k: int, out: Path, folds: int = FOLDS) -> dict:
 
     fold_dir = out / FOLD_DIR.format(k=k)
     meta_path = fold_dir / "line_model.meta.json"
+    scores = fold_dir / SCORES_FILE
+    if scores.exists() and dealing_of(fold_dir) != dealing:
+        raise SystemExit(f"{fold_dir} holds a fold of another dealing: choose another --out")
     if meta_path.exists():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         current = json.loads(json.dumps(tr.config()))  # as the meta file holds it
         if {key: meta.get(key) for key in current} != current:
             raise SystemExit(f"{fold_dir} holds a model of another configuration: choose another --out")
     else:
-        train_docs, _ = fold_split(load_docs(SOURCES), k, folds)
+        train_docs, _ = fold_split(load_docs(SOURCES), k, folds, dealing)
         tr.train(out_dir=fold_dir, docs=train_docs)
-    _, held_out = fold_split(load_docs(EVAL_SOURCES), k, folds)
+    _, held_out = fold_split(load_docs(EVAL_SOURCES), k, folds, dealing)
     with ev.line_model_from(fold_dir):
         report = ev.evaluate(docs=held_out)
+    report["dealing"] = dealing
     (fold_dir / SCORES_FILE).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     return report
+
+
+def dealing_of(fold_dir: Path) -> int:
+    """The dealing a scored fold directory was held out by (0 for folds scored before dealings)."""
+    return int(json.loads((fold_dir / SCORES_FILE).read_text(encoding="utf-8")).get("dealing", 0))
 
 
 @dataclass(frozen=True)
@@ -198,6 +210,8 @@ def main(argv: list[str] | None = None) -> None:
                         help=f"fold to run (repeatable; default: all {FOLDS})")
     parser.add_argument("--summary", type=Path, nargs="+", metavar="DIR",
                         help="print the pooled table of these directories instead")
+    parser.add_argument("--dealing", type=int, default=0,
+                        help="deal the sites into folds anew (0: the usual dealing); use a new --out")
     parser.add_argument("--report", type=Path, metavar="FILE",
                         help="also write the markdown report of --out's folds here")
     args = parser.parse_args(argv)
@@ -207,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.out is None:
         parser.error("--out is required to run folds")
     for k in args.fold or range(FOLDS):
-        run_fold(k, args.out)
+        run_fold(k, args.out, dealing=args.dealing)
         print(f"fold {k} scored: {args.out / FOLD_DIR.format(k=k) / SCORES_FILE}", flush=True)
     print(summary([args.out]))
     if args.report:

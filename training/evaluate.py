@@ -170,6 +170,15 @@ def line_model_from(model_dir: Path) -> Iterator[None]:
         pipeline.line_model = shipped
 
 
+def gold_texts(docs: list[LabelledDoc]) -> dict[str, str]:
+    """The human full text of each L3S page (both its shapes share its id): the lines of its
+    whole-page shape labelled body."""
+    return {
+        d.doc_id: "\n".join(line for line, label in zip(d.lines, d.labels, strict=True) if label == "body")
+        for d in docs if d.shape == "page" and "l3s" in d.source.lower()
+    }
+
+
 def evaluate(
     sources: tuple[str, ...] = EVAL_SOURCES, split: str = "test", docs: list[LabelledDoc] | None = None
 ) -> dict:
@@ -181,11 +190,7 @@ def evaluate(
     groups: dict[str, list[LabelledDoc]] = defaultdict(list)
     for d in docs:
         groups[f"{d.source}|{d.shape}"].append(d)
-    # The human full text of an L3S page: its lines labelled body on the whole-page shape.
-    gold_text = {
-        d.doc_id: "\n".join(line for line, label in zip(d.lines, d.labels, strict=True) if label == "body")
-        for d in docs if d.shape == "page" and "l3s" in d.source.lower()
-    }
+    gold_text = gold_texts(docs)
     report: dict = {"sites": len({d.site for d in docs}), "groups": {}}
     for key, group in sorted(groups.items()):
         entry: dict = {"documents": len(group), "sites": len({d.site for d in group}), "systems": {}}
