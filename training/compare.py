@@ -9,9 +9,10 @@ models on the same held-out documents as the first one's, and resamples the held
 (the unit the folds are dealt by) with replacement: each figure's difference gets a 95 %
 interval. A difference whose interval holds 0 is one these sites cannot tell from chance.
 
-The figures are `crossval.COLUMNS`', computed over all folds' documents at once (the
-`--summary` table averages the folds' figures by documents instead, so the two may differ in
-the third decimal). The test sites are never read.
+The figures are those of `crossval.COLUMNS`, computed over all folds' documents at once (the
+`--summary` table averages the folds' figures, weighted by documents, instead: the two
+differ by up to five points for the small FakeNewsCorpus groups, whose folds hold a few
+documents of very unequal length). The test sites are never read.
 """
 
 from __future__ import annotations

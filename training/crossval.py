@@ -20,12 +20,12 @@ that tuning may look at, and the summary pools them:
 Compare a configuration with the current one (run both, then `--summary` both directories):
 the differences between configurations on one trade-off curve are often a point or less, and
 within chance for the small groups; `python -m training.compare` gives each difference an
-interval over resampled sites. The rule changes to the line model have been judged by since
-stop 28 (write it down before the run): a change is turned down if a figure of article text
-kept (`with` kept, clean texts' and hand-labelled lines' body recall) is worse beyond chance,
-or another figure is worse beyond chance and by more than 0.005 (0.02 for `without`); it is
-kept if, besides, a figure is better beyond chance, on the usual dealing of the sites and on
-a second one (`--dealing 1`).
+interval over resampled sites. Since stop 28 a change to the line model is judged by this
+rule, written down before its runs: it is turned down if a figure of article text kept
+(`with` kept, the body recall of clean texts and of hand-labelled lines) is worse beyond
+chance, or another figure is worse beyond chance and by more than 0.005 (0.02 for
+`without`); it is kept if, besides, a figure is better beyond chance, on the usual dealing
+of the sites and on a second one (`--dealing 1`).
 A fold of the shipped configuration trains in under 3 minutes on this two-core machine; two
 folds side by side, each with `OMP_NUM_THREADS=1`, take about 5. A fold directory that holds
 a model is scored again, not retrained, if its configuration is the code's.
