@@ -8,7 +8,8 @@ reads, and cleaner/metadata.py reads them:
   `dateline` as written;
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
-  (a copyright held by an agency of the table only: `© 2008 AFP`);
+  (a copyright held by an agency of the table only: `© 2008 AFP`), then a line above the
+  body that says it is a byline (`Author : IANS` read as `other`);
 - byline: the first line labelled `byline` that names a person; failing that, a line above
   the body that the model took off under another label but that says it is a byline
   (`Author : Subhash K Jha` read as `other`), related headlines and comments aside;
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from cleaner import metadata as md
 from cleaner.clickbait import clickbait_scores
@@ -42,6 +44,8 @@ def _first_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str 
     return None
 
 
+T = TypeVar("T")
+
 #: Labels whose lines may hold other stories', readers' or a headline's names and dates: no
 #: byline or date stamp is read there unless the model labelled it so.
 _NOT_THIS_STORY = frozenset({"related", "comment", "title"})
@@ -59,9 +63,9 @@ def _header(lines: Sequence[Line]) -> list[Line]:
     return [line for line in reversed(above[-(HEADER_REACH + 1):]) if line.label not in _NOT_THIS_STORY]
 
 
-def _marked_byline(lines: Sequence[Line]) -> str | None:
-    """A byline that says it is one (`By`, `Von`, `Author:`) in the body's header."""
-    return next(filter(None, (md.parse_marked_byline(line.text) for line in _header(lines))), None)
+def _first_of_header(lines: Sequence[Line], parse: Callable[[str], T | None]) -> T | None:
+    """The nearest non-None reading of the body's header lines."""
+    return next(filter(None, (parse(line.text) for line in _header(lines))), None)
 
 
 def _stamp(lines: Sequence[Line]) -> md.ParsedDateline | None:
@@ -69,7 +73,7 @@ def _stamp(lines: Sequence[Line]) -> md.ParsedDateline | None:
     labelled = [md.parse_dateline_line(line.text) for line in lines if line.label == "dateline"]
     found = next((p for p in labelled if p is not None and (p.location or p.date)), None)
     if found is None:
-        found = next(filter(None, (md.parse_stamp(line.text) for line in _header(lines))), None)
+        found = _first_of_header(lines, md.parse_stamp)
     return found or next(filter(None, labelled), None)
 
 
@@ -138,13 +142,16 @@ def assemble(
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")
-    result.byline = _first_parsed(lines, "byline", md.parse_byline) or _marked_byline(lines)
+    result.byline = (
+        _first_parsed(lines, "byline", md.parse_byline) or _first_of_header(lines, md.parse_marked_byline)
+    )
 
     result.agency = (
         (result.dateline.agency if result.dateline else None)
         or _first_parsed(lines, "agency_credit", md.agency_of_credit)
         or _first_parsed(lines, "byline", md.agency_of_byline)
         or _first_parsed(lines, "legal", md.agency_of_copyright)
+        or _first_of_header(lines, md.agency_of_marked_byline)
     )
 
     result.editor_tags = _all_parsed(lines, "editor_tag", md.parse_editor_tag)

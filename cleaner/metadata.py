@@ -618,6 +618,11 @@ def parse_marked_byline(line: str) -> str | None:
     return parse_byline(line) if _BY_PREFIX.match(_cell(line)) else None
 
 
+def agency_of_marked_byline(line: str) -> str | None:
+    """`agency_of_byline` of a line that says it is a byline (`Author : IANS`), else None."""
+    return agency_of_byline(line) if _BY_PREFIX.match(_cell(line)) else None
+
+
 def agency_of_byline(line: str) -> str | None:
     """The agency a byline credits: `By IANS`, `By The Associated Press`, `By Jane Doe |
     Reuters`, `Robert Burns, AP National Security Writer` and `AP Sports Writer` -> AP;

@@ -881,3 +881,10 @@ def test_of_the_lines_labelled_dateline_the_first_with_a_date_or_place_is_read()
     assert r.dateline.date == "December 9, 2007"
     only = assemble(lines[:1] + lines[2:], ["dateline", "body"], [1.0] * 2)
     assert (only.dateline.raw, only.dateline.date) == ("Last updated: 11:53 AM", None)
+
+
+def test_a_byline_marked_line_above_the_body_naming_a_wire_gives_the_agency_and_no_author():
+    # L3S 1ef621ac (dev): `Author : IANS`, labelled other.
+    r = assemble(["Author : IANS", "", BODY], ["other", "blank", "body"], [1.0] * 3)
+    assert (r.agency, r.byline) == ("IANS", None)
+    assert assemble(["Author : IANS", BODY], ["related", "body"], [1.0] * 2).agency is None
