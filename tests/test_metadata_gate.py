@@ -40,16 +40,20 @@ def test_every_document_was_cleaned_without_an_error_record(report):
 
 def test_every_truth_record_names_its_source_and_comes_from_held_out_data():
     """The truth may only hold documents no model trains on: test-split sites (FakeNewsCorpus,
-    L3S) and the ISOT stories training/wire.py sets aside as dev (every tenth)."""
+    L3S, trafilatura's evaluation pages) and the ISOT stories training/wire.py sets aside as
+    dev (every tenth)."""
     import csv
 
     from training.docs import site_of, split_of
     from training.l3s import L3S_DIR, _site, read_url_mapping
     from training.metadata_eval import load_truth
+    from training.modern import HAND_LABELS
     from training.wire import _build_doc
 
     assert 'split="dev" if i % 10 == 0' in inspect.getsource(_build_doc), "wire.py changed its split"
     urls = read_url_mapping(L3S_DIR)
+    with HAND_LABELS.open(encoding="utf-8") as f:  # the site of each page read line by line
+        modern_sites = {rec["page"]: rec["site"] for rec in map(json.loads, f)}
     records = load_truth()
     fnc_rows = None
     for rec in records:
@@ -62,6 +66,9 @@ def test_every_truth_record_names_its_source_and_comes_from_held_out_data():
             assert split_of(site_of(fnc_rows[rec["row"]]["domain"])) == "test", rec["id"]
         elif kind == "isot":
             assert rec["row"] % 10 == 0, rec["id"]
+        elif kind == "modern":
+            assert rec["id"] == f"modern:{rec['page']}", rec["id"]
+            assert split_of(modern_sites[rec["page"]]) == "test", rec["id"]
         else:
             assert kind == "l3s" and split_of(_site(urls[rec["id"][4:]])) == "test", rec["id"]
     assert len(records) >= 100

@@ -5,11 +5,12 @@
 The ground truth (training/annotations/metadata/metadata_truth.jsonl, README beside it) was
 annotated by hand on documents no model was trained on: FakeNewsCorpus articles of
 test-split sites, ISOT Reuters stories that training/wire.py keeps out of training (its dev
-stories), and the L3S-GN1 pages of test-split sites. Each is cleaned end to end with
+stories), the L3S-GN1 pages of test-split sites and the trafilatura evaluation pages of
+test-split sites read line by line (training/modern.py). Each is cleaned end to end with
 `cleaner.clean_many`: articles as scraped, stories as published, and each page as the text
-trafilatura extracts from it (the line model's `extract` shape, training/l3s.py). The
-reference date is the article's scrape date, the story's publication date, or the page's
-date as trafilatura reads it, recorded in the truth file.
+an extractor gives (the line model's `extract` shape: training/l3s.py, training/modern.py).
+The reference date is the article's scrape date, the story's publication date, or the
+page's date as trafilatura reads it, recorded in the truth file.
 
 Per field, a document counts once: a predicted value equal to the truth (after
 normalisation) is a true positive; a predicted value that is wrong is a false positive,
@@ -91,9 +92,22 @@ def _l3s_text(rec: dict[str, Any]) -> str:
     return "\n".join(" ".join(line.split()) for line in text.splitlines())
 
 
+def _modern_text(rec: dict[str, Any]) -> str:
+    """The page's text as the extractor of its hand-labelled lines gives it (training/modern.py)."""
+    import gzip
+
+    from training.modern import TOOLS, _quiet_trafilatura, decode_page
+
+    html = decode_page(gzip.decompress((DATA_DIR / rec["source"]).read_bytes()))
+    with _quiet_trafilatura():
+        return "\n".join(TOOLS[rec["tool"]][1](html))
+
+
 def _input_of(rec: dict[str, Any], cache: dict[str, list[dict[str, str]]]) -> str:
     if rec["input"] == "l3s_extract":
         return _l3s_text(rec)
+    if rec["input"] == "modern_extract":
+        return _modern_text(rec)
     return _text_of(rec, cache)
 
 
@@ -158,6 +172,7 @@ GROUP_NAMES = {
     "fnc": "FakeNewsCorpus (test-split sites)",
     "isot": "ISOT Reuters (held-out stories)",
     "l3s": "L3S-GN1 pages (test-split sites)",
+    "modern": "trafilatura evaluation pages of 2019-2023 (test-split sites)",
 }
 
 
