@@ -361,6 +361,8 @@ def test_a_list_of_reference_dates_must_give_one_per_document():
         ("written", "(AFP)", "AFP"),
         (f"{L3S} (a Reuters page)", "- REUTERS", "Reuters"),
         (f"{L3S}/6e371db7", "- AAP", "AAP"),
+        ("built wire stories", "— NationPress", "NationPress"),
+        ("written", "- KNA", "KNA"),
         ("written", "Associated Press writer Jane Doe contributed to this report.", "AP"),
         (
             f"{L3S} (an AP page)",
@@ -399,6 +401,9 @@ def test_a_credit_or_sign_off_gives_its_agency_by_canonical_name(source, line, a
             "appeared first on Judicial Watch.",
         ),
         ("written", "(Reporting by Jane Doe in Harrisburg, PA)"),
+        # List items the model labelled agency_credit on dev pages:
+        (f"{MODERN} 0306", "- Hausdaten"),
+        (f"{MODERN} 0898", "- Newsletter"),
         (
             ISOT,
             ISOT_LAST_QUOTE,

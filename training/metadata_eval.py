@@ -1,6 +1,7 @@
 """Held-out precision and recall of the metadata the cleaner returns: dateline, agency, byline.
 
-    python -m training.metadata_eval     # writes reports/metadata.{md,json}
+    python -m training.metadata_eval         # writes reports/metadata.{md,json}
+    python -m training.metadata_eval --dev   # train and dev documents: prints, writes nothing
 
 The ground truth (training/annotations/metadata/metadata_truth.jsonl, README beside it) was
 annotated by hand on documents no model was trained on: FakeNewsCorpus articles of
@@ -34,6 +35,9 @@ from training.docs import DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 TRUTH_FILE = ROOT / "training" / "annotations" / "metadata" / "metadata_truth.jsonl"
+#: The same annotation of train and dev documents, for working on the parsers without reading
+#: the held-out truth (`--dev`).
+DEV_TRUTH_FILE = TRUTH_FILE.with_name("metadata_dev.jsonl")
 REPORT_DIR = ROOT / "reports"
 FIELDS = ("location", "date", "date_iso", "agency", "byline")
 #: Errors listed per field in the Markdown report (all are in the JSON).
@@ -239,19 +243,30 @@ def to_markdown(report: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _print(report: dict[str, Any], errors: bool = False) -> None:
+    for field in FIELDS:
+        s = report["all"][field]
+        print(f"{field:9s} P {s['precision']:.3f}  R {s['recall']:.3f}  (TP {s['tp']}, FP {s['fp']}, "
+              f"FN {s['fn']})", flush=True)
+        for e in s["errors"] if errors else ():
+            print(f"    {e['id']}: {e['truth']!r} -> {e['predicted']!r}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=REPORT_DIR, help="folder for metadata.{md,json}")
+    parser.add_argument("--dev", action="store_true",
+                        help="score the dev truth instead, for parser work: print errors, write nothing")
     args = parser.parse_args(argv)
+    if args.dev:
+        _print(evaluate(DEV_TRUTH_FILE), errors=True)
+        return
     report = evaluate()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "metadata.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
                                             encoding="utf-8")
     (args.out / "metadata.md").write_text(to_markdown(report), encoding="utf-8")
-    for field in FIELDS:
-        s = report["all"][field]
-        print(f"{field:9s} P {s['precision']:.3f}  R {s['recall']:.3f}  (TP {s['tp']}, FP {s['fp']}, "
-              f"FN {s['fn']})", flush=True)
+    _print(report)
     print(f"wrote {args.out}/metadata.md and metadata.json in {report['seconds']} s")
 
 
