@@ -522,10 +522,13 @@ NOT_NAME_WORDS = frozenset(
     looking via from with and for in on at of to is are was has have said says writes
     tv first second third last die das kategorie kategorien rubrik thema themen
     category categories ingredient ingredients recipe recipes
+    playoffs preview recap highlights scores results standings schedule
     sun star globe mail telegraph chronicle courier express inquirer examiner bulletin
     observer independent standard sentinel dispatch
     """.split()
 )
+#: Articles that open an outlet's name, never a person's (`van der Berg` has its `der` inside).
+_NOT_FIRST_WORDS = frozenset("der la el los las".split())
 #: What may follow a name: a job title (`Staff Writer`, `AP National Security Writer`).
 _TITLE_WORDS = re.compile(
     r"\b(?:writer|reporter|correspondent|editor|columnist|contributor|producer|analyst|chief"
@@ -569,6 +572,8 @@ def _is_person(name: str) -> bool:
     words = [w.strip(".") for w in name.split()]
     if len(words) < 2 or any(len(w) > 1 and w.casefold() in NOT_NAME_WORDS for w in words):
         return False
+    if words[0].casefold() in _NOT_FIRST_WORDS:
+        return False  # `LA NACION`, `Der WindRebell`: an outlet's or a blog's name
     # A name is written in capitals or not, not both (`Coca Cola FOOTBALL LEAGUE ONE`).
     if len({w.isupper() for w in words if len(w) > 1 and w.casefold() not in _PARTICLES}) > 1:
         return False
