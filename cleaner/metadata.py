@@ -522,7 +522,7 @@ NOT_NAME_WORDS = frozenset(
     looking via from with and for in on at of to is are was has have said says writes
     tv first second third last die das kategorie kategorien rubrik thema themen
     category categories ingredient ingredients recipe recipes
-    playoffs preview recap highlights scores results standings schedule
+    playoffs preview recap highlights scores results standings schedule usa today
     sun star globe mail telegraph chronicle courier express inquirer examiner bulletin
     observer independent standard sentinel dispatch
     """.split()
@@ -541,7 +541,7 @@ _CREDENTIAL = re.compile(
     r"^(?:Ph\.?D|M\.?D|MPH|MSc|M\.?Sc|MBA|MA|BA|BSc|RN|ND|DO|DDS|JD|LLB|LLM|PsyD|FRCPC|CPP|CFA|CPA|Esq"
     r"|Jr|Sr|II|III|IV)\.?$"
 )
-_NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
+_NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+|und\s+)?|\s+(?:and|und)\s+|\s*&\s*)")
 #: After the names: an outlet or a date, set off by these. `By Jim Quinn / The Burning
 #: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`.
 _TAIL = re.compile(r"\s*(?:[|/:]|\s[-–—]\s|\s\(|\s(?:of|via|for|at|in)\s|\swrites:?\s*$|[’']s\s).*$")
@@ -559,6 +559,8 @@ _OUTLET_WORDS = re.compile(
     r"|online|watch|today|herald|tribune|institute|review)\b|\.\w{2,4}\b",
     re.IGNORECASE,
 )
+#: A broadcaster or paper in capitals after the names (`Von X und Y, NDR`, `By X, BBC`).
+_OUTLET_ACRONYM = re.compile(r"[A-Z]{2,6}")
 #: An outlet named with its article, or a bureau: what follows names, not a name.
 _AFTER_NAMES = re.compile(r"^The\s[A-Z]|.*\b(?:bureau|desk)\b", re.IGNORECASE)
 #: `AP National Security Writer`, `Associated Press Writer`: a wire's job title.
@@ -610,6 +612,7 @@ def byline_names(line: str) -> list[str]:
         if names and (
             _TITLE_WORDS.search(part) or agency_mentioned(part) or known_agency(part)
             or _OUTLET_WORDS.search(part) or _AFTER_NAMES.match(part) or DATE.search(part)
+            or _OUTLET_ACRONYM.fullmatch(part)
         ):
             break  # `, Staff Writer`, `, Reuters`, `, The Province`, `, 30 December 2007`: names done
         return []  # neither a name nor what follows names: not a byline this can read

@@ -481,6 +481,12 @@ def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
         ),
         (f"{MODERN} 0018", "Written by: Charnele Henry", "Charnele Henry"),
         (f"{MODERN} 0454", "Von: Wolfgang Schmale", "Wolfgang Schmale"),
+        (
+            f"{MODERN} 0896",
+            "Von Volkmar Kabisch, Jan Lukas Strozyk und Benedikt Strunz, NDR",
+            "Volkmar Kabisch, Jan Lukas Strozyk, Benedikt Strunz",
+        ),
+        ("written", "By Jane Doe, USA TODAY", "Jane Doe"),
     ],
 )
 def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
