@@ -54,13 +54,23 @@ _NOT_THIS_STORY = frozenset({"related", "comment", "title"})
 #: Dan Di Sciullo` under a sidebar's column name credits another story (8 lines up on dev
 #: pages, while the story's own bylines stood 0-6 lines up).
 HEADER_REACH = 6
+#: Lines below the first body line read as the header too (dev pages: `06.01.2022` under a
+#: headline labelled body).
+HEADER_BELOW = 2
 
 
 def _header(lines: Sequence[Line]) -> list[Line]:
-    """The lines taken off just above the body that may belong to its header, nearest first."""
-    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), 0)
-    above = [line for line in lines[:first_body] if line.text.strip()]
-    return [line for line in reversed(above[-(HEADER_REACH + 1):]) if line.label not in _NOT_THIS_STORY]
+    """The lines taken off around the story's start that may belong to its header: up to
+    `HEADER_REACH` + 1 non-blank lines above the first body line, nearest first, then
+    `HEADER_BELOW` below it (when that first line is the headline kept as body, the stamp
+    and byline come after it)."""
+    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), None)
+    if first_body is None:
+        return []
+    above = [line for line in lines[:first_body] if line.text.strip()][-(HEADER_REACH + 1):]
+    below = [line for line in lines[first_body + 1:] if line.text.strip()][:HEADER_BELOW]
+    return [line for line in [*reversed(above), *below]
+            if line.label != "body" and line.label not in _NOT_THIS_STORY]
 
 
 def _first_of_header(lines: Sequence[Line], parse: Callable[[str], T | None]) -> T | None:

@@ -12,7 +12,7 @@ import pytest
 
 import cleaner
 from cleaner import metadata as md
-from cleaner.assemble import HEADER_REACH, assemble
+from cleaner.assemble import HEADER_BELOW, HEADER_REACH, assemble
 from cleaner.result import Dateline
 
 ISOT = "news_raw/isot_reuters_subset/True_subset_989.csv"
@@ -672,9 +672,12 @@ def test_a_marked_byline_among_related_headlines_or_comments_credits_another_tex
     assert r.byline is None
 
 
-def test_a_marked_byline_below_the_first_body_line_or_far_above_it_is_not_read():
-    below = assemble([BODY, "By Jane Doe", BODY], ["body", "other", "body"], [1.0] * 3)
-    assert below.byline is None
+def test_a_marked_byline_deep_in_the_body_or_far_above_it_is_not_read():
+    # Right under the first body line (a headline the model kept) it is the story's byline.
+    under = assemble(["Bridge to close", "By Jane Doe", BODY], ["body", "other", "body"], [1.0] * 3)
+    assert under.byline == "Jane Doe"
+    deep = [BODY] * (HEADER_BELOW + 1) + ["By Jane Doe", BODY]
+    assert assemble(deep, ["body"] * len(deep[:-2]) + ["other", "body"], [1.0] * len(deep)).byline is None
     menu = [f"Section {i}" for i in range(HEADER_REACH + 1)]
     far = ["by Dan Di Sciullo", *menu, BODY]  # L3S a439ec1f: a sidebar column's author
     assert assemble(far, ["other"] * (len(far) - 1) + ["body"], [1.0] * len(far)).byline is None
@@ -873,6 +876,13 @@ def test_a_date_stamp_line_gives_its_date(source, line, date):
 )
 def test_what_is_not_a_date_stamp_gives_none(source, line):
     assert md.parse_stamp(line) is None, source
+
+
+def test_a_date_stamp_under_a_headline_kept_as_body_dates_the_story():
+    # trafilatura evaluation page 0803 (dev): `06.01.2022` taken off as other under the title.
+    lines = ["Neujahrsempfang der Stadt", "06.01.2022", BODY]
+    r = assemble(lines, ["body", "other", "body"], [1.0] * 3)
+    assert (r.dateline.date, r.dateline.date_iso) == ("06.01.2022", "2022-01-06")
 
 
 def test_a_date_stamp_taken_off_under_another_label_just_above_the_body_dates_the_story():
