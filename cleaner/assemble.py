@@ -3,16 +3,16 @@
 The labels come from the model; this module only chooses which labelled lines each field
 reads, and cleaner/metadata.py reads them:
 - dateline: glued to the first body line, else the first line labelled `dateline` that gives
-  a place or a date, else a date stamp just above the body that the model took off under
-  another label (`Posted : Mon, 31 Dec 2007` read as `other`), else the first line labelled
-  `dateline` as written;
+  a place or a date, else a date stamp in the story's header (`_header`) that the model took
+  off under another label (`Posted : Mon, 31 Dec 2007` read as `other`), else the first line
+  labelled `dateline` as written;
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
-  (a copyright held by an agency of the table only: `© 2008 AFP`), then a line above the
-  body that says it is a byline (`Author : IANS` read as `other`);
-- byline: the first line labelled `byline` that names a person; failing that, a line above
-  the body that the model took off under another label but that says it is a byline
-  (`Author : Subhash K Jha` read as `other`), related headlines and comments aside;
+  (a copyright held by an agency of the table only: `© 2008 AFP`), then a line of the
+  header that says it is a byline (`Author : IANS` read as `other`);
+- byline: the first line labelled `byline` that names a person; failing that, a line of the
+  header that the model took off under another label but that says it is a byline
+  (`Author : Subhash K Jha` read as `other`);
 - editor tags, summary, related: their labelled lines, headers and non-tags left out.
 """
 
