@@ -18,13 +18,15 @@ reads, and cleaner/metadata.py reads them:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TypeVar
 
 from cleaner import metadata as md
 from cleaner.clickbait import clickbait_scores
 from cleaner.result import Dateline, Line, Result
+
+T = TypeVar("T")
 
 
 def _first(lines: Sequence[Line], label: str) -> str | None:
@@ -34,17 +36,15 @@ def _first(lines: Sequence[Line], label: str) -> str | None:
     return None
 
 
+def _first_reading(lines: Iterable[Line], parse: Callable[[str], T | None]) -> T | None:
+    """The first non-None reading of `lines`, in their order."""
+    return next(filter(None, (parse(line.text) for line in lines)), None)
+
+
 def _first_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str | None]) -> str | None:
     """The first non-None reading of the lines labelled `label`."""
-    for line in lines:
-        if line.label == label:
-            value = parse(line.text)
-            if value:
-                return value
-    return None
+    return _first_reading((line for line in lines if line.label == label), parse)
 
-
-T = TypeVar("T")
 
 #: Labels whose lines may hold other stories', readers' or a headline's names and dates: no
 #: byline or date stamp is read there unless the model labelled it so.
@@ -73,18 +73,11 @@ def _header(lines: Sequence[Line]) -> list[Line]:
             if line.label != "body" and line.label not in _NOT_THIS_STORY]
 
 
-def _first_of_header(lines: Sequence[Line], parse: Callable[[str], T | None]) -> T | None:
-    """The nearest non-None reading of the body's header lines."""
-    return next(filter(None, (parse(line.text) for line in _header(lines))), None)
-
-
-def _stamp(lines: Sequence[Line]) -> md.ParsedDateline | None:
+def _stamp(lines: Sequence[Line], header: list[Line]) -> md.ParsedDateline | None:
     """The dateline when none is glued to the body (see the module's docstring)."""
     labelled = [md.parse_dateline_line(line.text) for line in lines if line.label == "dateline"]
     found = next((p for p in labelled if p is not None and (p.location or p.date)), None)
-    if found is None:
-        found = _first_of_header(lines, md.parse_stamp)
-    return found or next(filter(None, labelled), None)
+    return found or _first_reading(header, md.parse_stamp) or next(filter(None, labelled), None)
 
 
 def _dateline(found: md.ParsedDateline, reference: md.DateLike | None) -> Dateline:
@@ -145,23 +138,23 @@ def assemble(
     if glued is not None:
         result.dateline = _dateline(glued, reference)
 
+    header = _header(lines)
     if result.dateline is None:
-        parsed = _stamp(lines)
+        parsed = _stamp(lines, header)
         if parsed is not None:
             result.dateline = _dateline(parsed, reference)
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")
-    result.byline = (
-        _first_parsed(lines, "byline", md.parse_byline) or _first_of_header(lines, md.parse_marked_byline)
-    )
+    marked = [line for line in header if md.is_marked_byline(line.text)]
+    result.byline = _first_parsed(lines, "byline", md.parse_byline) or _first_reading(marked, md.parse_byline)
 
     result.agency = (
         (result.dateline.agency if result.dateline else None)
         or _first_parsed(lines, "agency_credit", md.agency_of_credit)
         or _first_parsed(lines, "byline", md.agency_of_byline)
         or _first_parsed(lines, "legal", md.agency_of_copyright)
-        or _first_of_header(lines, md.agency_of_marked_byline)
+        or _first_reading(marked, md.agency_of_byline)
     )
 
     result.editor_tags = _all_parsed(lines, "editor_tag", md.parse_editor_tag)

@@ -383,6 +383,11 @@ def parse_dateline(line: str) -> ParsedDateline | None:
     return _parse(line, _GLUED)
 
 
+def first_date(text: str) -> re.Match[str] | None:
+    """A date written in words, the ISO way or in numbers, in that order of preference."""
+    return DATE.search(text) or ISO_DATE.search(text) or NUMERIC_DATE.search(text)
+
+
 def parse_dateline_line(line: str) -> ParsedDateline | None:
     """A line the model labelled `dateline`: a dateline alone, else the date a stamp carries.
 
@@ -396,7 +401,7 @@ def parse_dateline_line(line: str) -> ParsedDateline | None:
     found = _parse(text, _ALONE) or _parse(text, _GLUED)
     if found is not None:
         return found
-    m = DATE.search(text) or ISO_DATE.search(text) or NUMERIC_DATE.search(text)
+    m = first_date(text)
     date = m.group(0).strip() if m else None
     if date is not None:
         date = re.sub(rf"^{_WEEKDAY}", "", date, flags=re.IGNORECASE).strip()
@@ -418,7 +423,7 @@ def parse_stamp(line: str) -> ParsedDateline | None:
     if found is None or found.date is None or not _YEAR.search(found.date):
         return None
     rest = _cell(line).replace(found.date, " ")  # `31. Oktober 2023 31. Oktober 2023`: one date
-    if DATE.search(rest) or ISO_DATE.search(rest) or NUMERIC_DATE.search(rest):
+    if first_date(rest):
         return None  # `21 Feb 2007 - 23 Mar 2021`: a span, not the day a story was dated
     return found if len(_WORD.findall(rest)) <= STAMP_MAX_WORDS else None
 
@@ -625,15 +630,10 @@ def parse_byline(line: str) -> str | None:
     return ", ".join(names) if names else None
 
 
-def parse_marked_byline(line: str) -> str | None:
-    """`parse_byline` of a line that says it is a byline (`By`, `Von`, `Author:`), else None:
-    for lines the model took off under another label."""
-    return parse_byline(line) if _BY_PREFIX.match(_cell(line)) else None
-
-
-def agency_of_marked_byline(line: str) -> str | None:
-    """`agency_of_byline` of a line that says it is a byline (`Author : IANS`), else None."""
-    return agency_of_byline(line) if _BY_PREFIX.match(_cell(line)) else None
+def is_marked_byline(line: str) -> bool:
+    """The line says it is a byline (`By`, `Von`, `Author:`): so a line the model took off under
+    another label may be read as one."""
+    return _BY_PREFIX.match(_cell(line)) is not None
 
 
 def agency_of_byline(line: str) -> str | None:

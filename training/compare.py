@@ -41,16 +41,8 @@ SEED = 20261205
 
 def body_counts(doc: LabelledDoc, pred: list[str]) -> tuple[int, int, int]:
     """(tp, fp, fn) of `body` over the doc's labelled non-blank lines, as `line_scores` counts."""
-    tp = fp = fn = 0
-    for line, gold, guess in zip(doc.lines, doc.labels, pred, strict=True):
-        if gold is None or gold == "blank" or not line.strip():
-            continue
-        if gold == "body":
-            tp += guess == "body"
-            fn += guess != "body"
-        else:
-            fp += guess == "body"
-    return tp, fp, fn
+    tp, fp, fn, _ = ev.label_counts([doc], [pred])
+    return tp["body"], fp["body"], fn["body"]
 
 
 def doc_stats(col: Column, doc: LabelledDoc, pred: list[str], gold_text: dict[str, str]) -> list[float]:

@@ -88,8 +88,8 @@ def _prf(tp: float, fp: float, fn: float) -> dict[str, float]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
 
 
-def line_scores(docs: list[LabelledDoc], predicted: list[list[str]]) -> dict[str, dict]:
-    """P/R/F1 per label over labelled non-blank lines; `body` first."""
+def label_counts(docs: list[LabelledDoc], predicted: list[list[str]]) -> tuple[dict[str, int], ...]:
+    """(tp, fp, fn, support) per label over labelled non-blank lines."""
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
     fn: dict[str, int] = defaultdict(int)
@@ -104,6 +104,12 @@ def line_scores(docs: list[LabelledDoc], predicted: list[list[str]]) -> dict[str
             else:
                 fn[gold] += 1
                 fp[guess] += 1
+    return tp, fp, fn, support
+
+
+def line_scores(docs: list[LabelledDoc], predicted: list[list[str]]) -> dict[str, dict]:
+    """P/R/F1 per label over labelled non-blank lines; `body` first."""
+    tp, fp, fn, support = label_counts(docs, predicted)
     labels = sorted(set(support) | set(fp), key=lambda k: (k != "body", k))
     return {k: {**_prf(tp[k], fp[k], fn[k]), "support": support[k]} for k in labels}
 
