@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint train cv train-clickbait train-html eval eval-html bench bench-batch clean
+.PHONY: install run test lint train cv train-clickbait train-html lexicon eval eval-html bench bench-batch clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ cv: $(STAMP)
 # The clickbait headline model: cleaner/models/clickbait.{npz,json}, reports/clickbait.{md,json}.
 train-clickbait: $(STAMP)
 	$(BIN)/python -m training.clickbait
+
+# The words running text writes in lowercase, which bylines without `By` are checked against:
+# cleaner/models/lowercase_words.txt and LEXICON_SHA256.
+lexicon: $(STAMP)
+	$(BIN)/python -m training.lexicon
 
 # The block model of the HTML path: cleaner/models/block_model.{npz,meta.json} and BLOCK_SHA256.
 train-html: $(STAMP)

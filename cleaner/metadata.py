@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from cleaner import patterns as p
+from cleaner.lexicon import is_lowercase_word
 
 # --- agencies ----------------------------------------------------------------------------
 
@@ -498,10 +499,11 @@ def agency_of_copyright(line: str) -> str | None:
 
 # --- bylines -----------------------------------------------------------------------------
 
-#: `By`, German `Von` (not `von der Leyen`), and `Author:` / `Autor:` labels.
+#: `By`, German `Von` (not `von der Leyen`; also `Geschrieben von`), and `Author:` / `Autor:` labels.
 _BY_PREFIX = re.compile(
     r"^\W*(?:(?:(?:written|posted|authored|contributed|reported|compiled|story|words)\s+)?by"
-    r"|von(?!\s+(?:der|den|dem)\s)|(?:about\s+the\s+)?auth?or(?:in)?\s*:)\s*:?\s+",
+    r"|(?:(?:geschrieben|verfasst|gepostet|ver(?:ö|oe)ffentlicht)\s+)?von(?!\s+(?:der|den|dem)\s)"
+    r"|(?:about\s+the\s+)?auth?or(?:in)?\s*:)\s*:?\s+",
     re.IGNORECASE,
 )
 _NAME_WORD = r"(?:[A-Z][a-z]*(?:[A-Z][a-z]+)*(?:[-'’][A-Z]?[a-z]+)*|[A-Z]{2,}(?:[-'’][A-Z]+)*)"
@@ -587,13 +589,23 @@ def _is_person(name: str) -> bool:
     return known_agency(name) is None and not any(known_agency(w) for w in words if w.isupper())
 
 
+def _reads_as_words(name: str) -> bool:
+    """Its first word, or most of its words, are ones running text writes in lowercase:
+    `Filed Under`, `Save Article`, `Keine Kommentare`, `Canadian Blood Services` (but not
+    `Steve Bird`). The words of a line the model took for a byline though nothing marks it."""
+    words = [w.strip(".") for w in name.split() if w.casefold() not in _PARTICLES]
+    common = [is_lowercase_word(w) for w in words]
+    return bool(common) and (common[0] or 2 * sum(common) > len(common))
+
+
 def byline_names(line: str) -> list[str]:
     """The persons a byline credits, in order; [] when the line is not a person's byline.
 
     `By Elliott Teaford, Staff Writer` -> [Elliott Teaford];
     `Robert Burns, AP National Security Writer` -> [Robert Burns];
     `By Martin Smith and Jane Doe` -> both; `By the numbers`, `By IANS`, `By Staff` -> [].
-    A sentence (`Judi McLeod is an award-winning journalist ...`) is not a byline.
+    A sentence (`Judi McLeod is an award-winning journalist ...`) is not a byline, nor, without
+    `By`, capitalised words (`Filed Under`, `Print Story`).
     """
     text = _cell(line)
     m = _BY_PREFIX.match(text)
@@ -611,7 +623,7 @@ def byline_names(line: str) -> list[str]:
         part = part.strip()
         if not part or _CREDENTIAL.match(part):
             continue
-        if _is_person(part):
+        if _is_person(part) and (m or not _reads_as_words(part)):
             names.append(part)
             continue
         if names and (
