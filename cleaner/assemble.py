@@ -2,10 +2,10 @@
 
 The labels come from the model; this module only chooses which labelled lines each field
 reads, and cleaner/metadata.py reads them:
-- dateline: glued to the first body line, else the first line labelled `dateline` that gives
-  a place or a date, else a date stamp in the story's header (`_header`) that the model took
-  off under another label (`Posted : Mon, 31 Dec 2007` read as `other`), else the first line
-  labelled `dateline` as written;
+- dateline: glued to one of the first body lines (`GLUE_REACH`), else the first line
+  labelled `dateline` that gives a place or a date, else a date stamp in the story's header
+  (`_header`) that the model took off under another label (`Posted : Mon, 31 Dec 2007` read
+  as `other`), else the first line labelled `dateline` as written;
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
   (a copyright held by an agency of the table only: `© 2008 AFP`), then a line of the
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from cleaner import metadata as md
 from cleaner.clickbait import clickbait_scores
@@ -94,29 +94,54 @@ def _dateline(found: md.ParsedDateline, reference: md.DateLike | None) -> Dateli
     )
 
 
-def body_lines(
-    texts: Sequence[str], labels: Sequence[str]
-) -> tuple[list[tuple[int, str]], md.ParsedDateline | None]:
-    """The clean text's lines, each with the index of the input line it comes from, and the
-    dateline taken off the first of them (None if it opens with none)."""
-    body: list[tuple[int, str]] = []
-    glued = None
+#: Body lines (the first ones) a dateline may be glued to: under a headline or a teaser kept
+#: as body, the story's first paragraph is the second or third (`Warendorf (fn-press). ...`).
+GLUE_REACH = 3
+
+
+class Body(NamedTuple):
+    """The clean text's lines, each with the index of the input line it comes from; the
+    dateline taken off one of its first lines (None if none opens with one); and the
+    positions, among the clean text's lines, of those that lost a dateline."""
+
+    lines: list[tuple[int, str]]
+    dateline: md.ParsedDateline | None
+    unglued: list[int]
+
+
+def _unglue(text: str) -> tuple[str, md.ParsedDateline | None]:
+    """A line without the dateline(s) glued to its start, and that dateline as written."""
+    found = md.parse_dateline(text)
+    if found is None or not text[found.end:].strip():
+        return text, None
+    written = text
+    text = text[found.end:].strip()
+    # Copy re-filed by a second desk opens with two datelines: take off both, or the clean
+    # text opens with one and cleaning it again changes it.
+    while (again := md.parse_dateline(text)) is not None and text[again.end:].strip():
+        text = text[again.end:].strip()
+        found = replace(found, raw=written[: len(written) - len(text)].strip())
+    return text, found
+
+
+def body_lines(texts: Sequence[str], labels: Sequence[str]) -> Body:
+    """The body lines, with datelines taken off the first `GLUE_REACH` (all of them, so that
+    the clean text has none left there and cleaning it again changes nothing); the first
+    dateline taken off is the story's."""
+    lines: list[tuple[int, str]] = []
+    dateline = None
+    unglued: list[int] = []
     for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
         if label != "body":
             continue
         text = text.strip()
-        if not body:
-            found = md.parse_dateline(text)
-            if found is not None and text[found.end:].strip():
-                glued, written = found, text
-                text = text[found.end:].strip()
-                # Copy re-filed by a second desk opens with two datelines: take off both, or
-                # the clean text opens with one and cleaning it again changes it.
-                while (again := md.parse_dateline(text)) is not None and text[again.end:].strip():
-                    text = text[again.end:].strip()
-                    glued = replace(found, raw=written[: len(written) - len(text)].strip())
-        body.append((i, text))
-    return body, glued
+        if len(lines) < GLUE_REACH:
+            text, found = _unglue(text)
+            if found is not None:
+                dateline = dateline or found
+                unglued.append(len(lines))
+        lines.append((i, text))
+    return Body(lines, dateline, unglued)
 
 
 def assemble(
@@ -133,10 +158,10 @@ def assemble(
         for text, label, score in zip(texts, labels, scores, strict=True)
     ]
     result = Result(lines=lines)
-    body, glued = body_lines(texts, labels)
-    result.text = "\n".join(text for _, text in body)
-    if glued is not None:
-        result.dateline = _dateline(glued, reference)
+    body = body_lines(texts, labels)
+    result.text = "\n".join(text for _, text in body.lines)
+    if body.dateline is not None:
+        result.dateline = _dateline(body.dateline, reference)
 
     header = _header(lines)
     if result.dateline is None:

@@ -252,9 +252,10 @@ _CAPS_WORD = r"[A-Z][A-Z.'’\-]+"
 _CAPS_PLACE = rf"{_CAPS_WORD}(?:\s{_CAPS_WORD}){{0,3}}"
 _CAPS_LOCATION = rf"{_CAPS_PLACE}(?:,\s*{_REGION})?"
 _CAPS_LOCATIONS = rf"{_CAPS_LOCATION}(?:/{_CAPS_LOCATION}){{0,3}}"
-# An agency in brackets: one token (`IANS`, `Reuters`, `NationPress`, `LPC/IFR`,
-# `Ammoland.com`), or a name of the table written out (`Associated Press`).
-_AGENCY_TOKEN = r"[A-Z][A-Za-z0-9&./]{1,24}"
+# An agency in brackets: one token (`IANS`, `Reuters`, `NationPress`, `Ammoland.com`), an
+# acronym with a second desk or an editor's initials (`LPC/IFR`, `KNA/iz`: not `Japan/Eiskunstlauf`,
+# a country and a sport after an athlete's name), or a name of the table written out.
+_AGENCY_TOKEN = r"(?:[A-Z][A-Z0-9&.]+(?:/[A-Za-z0-9&.]+){1,2}|[A-Z][A-Za-z0-9&.]{1,24})"
 _ALIASES = frozenset(a for name, aliases in AGENCIES.items() for a in (name, *aliases))
 _AGENCY_NAMES = "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True))
 _STORY_START = r"(?=[\"“‘'(\[A-Z0-9])"

@@ -250,7 +250,7 @@ def _settle(docs: list[_Doc]) -> None:
     The model judges a line by its place and its neighbours, and cleaning takes lines away:
     in the clean text, a story's first paragraph may now read as a standfirst, a last one
     as a sign-off. So the clean text is labelled again, as `clean()` would label it (its
-    lines' base features are those of the input lines it keeps, but for a first line a
+    lines' base features are those of the input lines it keeps, but for the lines a
     dateline came off), and what that takes off is taken off the document, with the label
     and score that took it, until nothing more comes off. Each round takes off a line at
     least, so it ends; after `MAX_SETTLE_ROUNDS` a document keeps what it has.
@@ -259,23 +259,22 @@ def _settle(docs: list[_Doc]) -> None:
     for _ in range(MAX_SETTLE_ROUNDS):
         rounds: list[tuple[_Doc, np.ndarray]] = []
         relabel: list[_Doc] = []  # the clean texts, labelled this round
-        unglued: list[_Doc] = []  # clean texts whose first line lost a dateline
+        unglued: list[tuple[_Doc, int]] = []  # clean texts' lines that lost a dateline
         for doc in active:
-            body, glued = body_lines(doc.lines, doc.labels)
-            text = [line for _, line in body]
+            body = body_lines(doc.lines, doc.labels)
+            text = [line for _, line in body.lines]
             if not text or text == doc.lines:  # kept whole: labelling it again gives the same
                 continue
-            rows = np.array([i for i, _ in body])
+            rows = np.array([i for i, _ in body.lines])
             rounds.append((doc, rows))
             relabel.append(_Doc(doc.slot, text, own=0.0, base=doc.base[rows]))
-            if glued is not None:
-                unglued.append(relabel[-1])
+            unglued.extend((relabel[-1], at) for at in body.unglued)
         if not relabel:
             return
         if unglued:
-            firsts = features.base_matrix([c.lines[0] for c in unglued])
-            for c, row in zip(unglued, firsts, strict=True):
-                c.base[0] = row
+            rows_now = features.base_matrix([c.lines[at] for c, at in unglued])
+            for (c, at), row in zip(unglued, rows_now, strict=True):
+                c.base[at] = row
         _predict(relabel, features.features_from_base(
             np.vstack([c.base for c in relabel]), [len(c.lines) for c in relabel]
         ))

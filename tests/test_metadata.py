@@ -247,6 +247,8 @@ NOT_DATELINES = [
     ("written", "Am 3. Mai 2021 (Montag) trafen sich die Minister in Brüssel."),
     ("written", "US—China trade talks resumed on Monday."),
     ("written", "Apple Inc (AAPL.O) said on Monday it would buy back shares."),
+    # An athlete, the country and the sport: not a place and an agency with a second desk.
+    (f"{MODERN} 0879", "Yuzuru Hanyu (Japan/Eiskunstlauf): Es gibt nicht viel, das er nicht gewann."),
 ]
 
 
@@ -655,6 +657,37 @@ def test_assembly_splits_the_dateline_and_dates_it_by_the_reference():
         location="Seoul", date="April 30", agency="IANS", raw="Seoul, April 30 (IANS)", date_iso="2025-04-30"
     )
     assert r.agency == "IANS"
+
+
+def test_a_dateline_glued_under_a_headline_or_teaser_kept_as_body_comes_off_the_story():
+    """Modern 0071 and L3S 9e25cf1a (dev and train sites): the story's first paragraph is the
+    second or third body line."""
+    lines = [
+        "Junge Anleger entdecken die Börse",
+        "Niedrige Zinsen ziehen immer mehr junge Menschen an die Börse.",
+        "Berlin/Frankfurt (dpa) - Immer mehr junge Menschen legen ihre Hemmungen ab.",
+        "Sie informieren sich bei Instagram und YouTube.",
+    ]
+    r = assemble(lines, ["body"] * 4, [1.0] * 4)
+    assert r.text.split("\n") == [*lines[:2], "Immer mehr junge Menschen legen ihre Hemmungen ab.", lines[3]]
+    assert (r.dateline.location, r.dateline.agency) == ("Berlin/Frankfurt", "dpa")
+    assert r.dateline.raw == "Berlin/Frankfurt (dpa) -"
+
+
+def test_a_dateline_shaped_opening_further_into_the_story_stays_in_the_text():
+    lines = [f"Paragraph {i} of the story, a sentence." for i in range(3)]
+    lines.append("WASHINGTON (Reuters) - A second story of the same digest begins here.")
+    r = assemble(lines, ["body"] * 4, [1.0] * 4)
+    assert r.text.split("\n") == lines
+    assert r.dateline is None
+
+
+def test_every_dateline_within_reach_comes_off_and_the_first_is_the_storys():
+    """So that cleaning the clean text again finds none to take off."""
+    lines = ["SEOUL -- North Korea fired a missile.", "TOKYO -- Japan protested."]
+    r = assemble(lines, ["body", "body"], [1.0, 1.0])
+    assert r.text == "North Korea fired a missile.\nJapan protested."
+    assert r.dateline.location == "SEOUL"
 
 
 def test_without_a_reference_a_yearless_dateline_has_no_iso_date_but_keeps_its_raw_text():

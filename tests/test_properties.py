@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 from threadpoolctl import threadpool_limits
 
 from cleaner import features, pipeline
-from cleaner.assemble import assemble
+from cleaner import metadata as md
+from cleaner.assemble import GLUE_REACH, assemble
 from cleaner.pipeline import Limits, clean, clean_html, clean_many
 from cleaner.result import LABELS, Result
 from cleaner.segment import split_lines
@@ -207,11 +208,15 @@ def test_assemble_holds_for_any_labelling(pairs, data):
     body = [x.strip() for x, label in zip(lines, labels, strict=True) if label == "body"]
     text_lines = result.text.split("\n") if result.text else []
     assert len(text_lines) == len(body)
-    assert text_lines[1:] == body[1:]
-    if text_lines and text_lines[0] != body[0]:
-        # Only a dateline may come off, and only off the first body line.
-        assert result.dateline is not None and body[0].startswith(result.dateline.raw)
-        assert body[0][len(result.dateline.raw):].strip() == text_lines[0]
+    # Only datelines may come off, and only off the first body lines; the story's is the first.
+    assert text_lines[GLUE_REACH:] == body[GLUE_REACH:]
+    changed = [i for i, (kept, was) in enumerate(zip(text_lines, body, strict=False)) if kept != was]
+    for i in changed:
+        assert body[i].endswith(text_lines[i]) and md.parse_dateline(body[i]) is not None
+    if changed:
+        first = body[changed[0]]
+        assert result.dateline is not None and first.startswith(result.dateline.raw)
+        assert first[len(result.dateline.raw):].strip() == text_lines[changed[0]]
     check_nothing_invented("\n".join(lines), result)
     check_metadata(result)
 

@@ -10,6 +10,8 @@ import datetime as dt
 import json
 import re
 
+from cleaner import metadata as md
+from cleaner.assemble import GLUE_REACH
 from cleaner.result import LABELS, Result
 
 #: A line ends at LF, CRLF or CR (universal newlines); see cleaner/segment.py.
@@ -46,8 +48,8 @@ def check_nothing_lost(text: str, result: Result) -> None:
 
 
 def check_nothing_invented(text: str, result: Result) -> None:
-    """Each line of the text is an input line (stripped), or the first one less its dateline,
-    and they come in input order."""
+    """Each line of the text is an input line (stripped), or one of the first `GLUE_REACH` less
+    the dateline it opens with, and they come in input order."""
     if not result.text:
         return
     lines = input_lines(text)
@@ -60,15 +62,8 @@ def check_nothing_invented(text: str, result: Result) -> None:
             i += 1
             if out == source:
                 break
-            if k == 0 and result.dateline is not None and _less_prefix(source, result.dateline.raw) == out:
+            if k < GLUE_REACH and source.endswith(out) and md.parse_dateline(source) is not None:
                 break
-
-
-def _less_prefix(line: str, prefix: str) -> str | None:
-    """`line` less the dateline the cleaner reports having found at its start, if it is there."""
-    if not prefix or not line.startswith(prefix):
-        return None
-    return line[len(prefix):].strip()
 
 
 def _well_formed_string(value: object, what: str) -> None:
