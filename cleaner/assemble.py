@@ -95,7 +95,7 @@ def _dateline(found: md.ParsedDateline, reference: md.DateLike | None) -> Dateli
 
 
 #: Body lines (the first ones) a dateline may be glued to: under a headline or a teaser kept
-#: as body, the story's first paragraph is the second or third (`Warendorf (fn-press). ...`).
+#: as body, the story's first paragraph is the second or third (`Berlin/Frankfurt (dpa) - ...`).
 GLUE_REACH = 3
 
 
