@@ -63,7 +63,9 @@ See `training/DATA.md` for each source and how its labels were made.
 **Licences.** L3S-GN1 is licensed for research use only, and the ISOT Reuters subset is
 research use: a model trained on them inherits those terms. The FakeNewsCorpus sample and
 trafilatura's evaluation pages are Apache-2.0; the clickbait headlines MIT. None of the data
-ships in the package.
+ships in the package. The byline parser's word list (`lowercase_words.txt`, `make lexicon`)
+is counted from the same train and dev pages, and so comes under the same terms; it holds
+single words, no text.
 
 ## Held-out figures (test-split sites, never trained on)
 
