@@ -2,10 +2,12 @@
 
 The labels come from the model; this module only chooses which labelled lines each field
 reads, and cleaner/metadata.py reads them:
-- dateline: glued to one of the first body lines (`GLUE_REACH`), else the first line
-  labelled `dateline` that gives a place or a date, else a date stamp in the story's header
-  (`_header`) that the model took off under another label (`Posted : Mon, 31 Dec 2007` read
-  as `other`), else the first line labelled `dateline` as written;
+- dateline: glued to one of the first body lines (`GLUE_REACH`), else a line labelled
+  `dateline` that gives a place or a date, those of the story's header (`_header`) first,
+  nearest the story first (a page's own date tops it, further up), and a stamp of when the
+  story was published before one of when it was updated; else a date stamp in the header
+  that the model took off under another label (`Posted : Mon, 31 Dec 2007` read as
+  `other`), else the first line labelled `dateline` as written;
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
   (a copyright held by an agency of the table only: `© 2008 AFP`), then a line of the
@@ -73,11 +75,23 @@ def _header(lines: Sequence[Line]) -> list[Line]:
             if line.label != "body" and line.label not in _NOT_THIS_STORY]
 
 
+def _labelled_reading(lines: Iterable[Line]) -> md.ParsedDateline | None:
+    """The first of `lines` labelled `dateline` that gives a place or a date; a stamp of when a
+    story was published before one of when it was updated (`UPDATED: 8:49 am`)."""
+    ordered = sorted((line for line in lines if line.label == "dateline"),
+                     key=lambda line: md.is_update_stamp(line.text))
+    parsed = (md.parse_dateline_line(line.text) for line in ordered)
+    return next((p for p in parsed if p is not None and (p.location or p.date)), None)
+
+
 def _stamp(lines: Sequence[Line], header: list[Line]) -> md.ParsedDateline | None:
     """The dateline when none is glued to the body (see the module's docstring)."""
-    labelled = [md.parse_dateline_line(line.text) for line in lines if line.label == "dateline"]
-    found = next((p for p in labelled if p is not None and (p.location or p.date)), None)
-    return found or _first_reading(header, md.parse_stamp) or next(filter(None, labelled), None)
+    return (
+        _labelled_reading(header)
+        or _labelled_reading(lines)
+        or _first_reading(header, md.parse_stamp)
+        or _first_reading((line for line in lines if line.label == "dateline"), md.parse_dateline_line)
+    )
 
 
 def _dateline(found: md.ParsedDateline, reference: md.DateLike | None) -> Dateline:

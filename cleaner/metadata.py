@@ -417,6 +417,20 @@ _WORD = re.compile(r"[^\W\d_]+")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+_UPDATE = re.compile(
+    r"^\W*(?:(?:last\s+|zuletzt\s+)?(?:updated?|modified|edited|changed|aktualisiert|ge(?:ä|ae)ndert)"
+    r"|actualizado|mis\s+à\s+jour|aggiornato)\b",
+    re.IGNORECASE,
+)
+
+
+def is_update_stamp(line: str) -> bool:
+    """`UPDATED: 8:49 am EST`, `Last Edited: Friday, ...`, `Aktualisiert am ...`: a stamp of
+    when a story changed, not of when it was published (`Written: ... / Updated: ...` is one
+    of when it was written)."""
+    return _UPDATE.match(_cell(line)) is not None
+
+
 def parse_stamp(line: str) -> ParsedDateline | None:
     """A line that is a date stamp and little else (`Posted : Mon, 31 Dec 2007 16:00:00 GMT`,
     `Stand: 28.04.2020 18:00 Uhr`), its date's year written: for lines the model took off

@@ -960,6 +960,37 @@ def test_of_the_lines_labelled_dateline_the_first_with_a_date_or_place_is_read()
     assert (only.dateline.raw, only.dateline.date) == ("Last updated: 11:53 AM", None)
 
 
+def test_the_stamp_nearest_the_story_is_read_before_the_pages_own_date_further_up():
+    # L3S 4a3cd9c0 (train): the site's date of the day tops the page; the story's stamp is
+    # just above its first paragraph.
+    lines = ["Tuesday, January 15, 2008", "Home | News | Sports", "Tuesday, January 8th 2008, 4:00 AM", BODY]
+    r = assemble(lines, ["dateline", "navigation", "dateline", "body"], [1.0] * 4)
+    assert r.dateline.date == "January 8th 2008"
+
+
+def test_a_publication_stamp_is_read_before_an_update_stamp_nearer_the_story():
+    # L3S 22a72ae6 (train).
+    lines = ["POSTED: 7:54 am EST January 23, 2008", "UPDATED: 8:49 am EST January 23, 2008", BODY]
+    r = assemble(lines, ["dateline", "dateline", "body"], [1.0] * 3)
+    assert r.dateline.raw == lines[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "update"),
+    [
+        ("UPDATED: 8:49 am EST January 23, 2008", True),
+        ("Last Updated: 11:48 IST(11/1/2008)", True),
+        ("Last Edited: Friday, 11 Jan 2008, 11:09 PM EST", True),
+        ("Zuletzt aktualisiert am 03.05.2020", True),
+        ("Written: 2023-11-07 15:03:30 / Updated: 2023-11-07 15:30:46", False),  # modern 0457
+        ("Posted: Thursday, April 21, 2022. 10:11 pm CST.", False),
+        ("First Published: 11:57 IST(13/1/2008)", False),
+    ],
+)
+def test_an_update_stamp_is_told_from_a_publication_stamp(line, update):
+    assert md.is_update_stamp(line) is update
+
+
 def test_a_byline_marked_line_above_the_body_naming_a_wire_gives_the_agency_and_no_author():
     # L3S 1ef621ac (dev): `Author : IANS`, labelled other.
     r = assemble(["Author : IANS", "", BODY], ["other", "blank", "body"], [1.0] * 3)
