@@ -112,8 +112,10 @@ _MONTH = (
 )
 _WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
 #: `April 30`, `Sept. 28, 2017`, `30 April 2017`, `Jan 24, 2018`, `Saturday, October 26, 2013`
+#: (a weekday from a word's start: not the `mon,` of `Evan Symon, August 14`; glued dates are
+#: read, `Posted on28. Juli 2019`)
 DATE = re.compile(
-    rf"{_WEEKDAY}?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
+    rf"(?:(?<![^\W\d_]){_WEEKDAY})?(?:(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"
     rf"|(?P<day2>\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?P<month2>{_MONTH})(?:,?\s+(?P<year2>\d{{4}})\b)?)",
     re.IGNORECASE,
 )
@@ -546,7 +548,7 @@ NOT_NAME_WORDS = frozenset(
     category categories ingredient ingredients recipe recipes
     playoffs preview recap highlights scores results standings schedule usa today
     sun star globe mail telegraph chronicle courier express inquirer examiner bulletin
-    observer independent standard sentinel dispatch
+    observer independent standard sentinel dispatch zeitung magazin redaktion verlag
     """.split()
 )
 #: Articles that open an outlet's name, never a person's (`van der Berg` has its `der` inside).
@@ -565,8 +567,11 @@ _CREDENTIAL = re.compile(
 )
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+|und\s+)?|\s+(?:and|und)\s+|\s*&\s*)")
 #: After the names: an outlet or a date, set off by these. `By Jim Quinn / The Burning
-#: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`.
-_TAIL = re.compile(r"\s*(?:[|/:]|\s[-–—]\s|\s\(|\s(?:of|via|for|at|in)\s|\swrites:?\s*$|[’']s\s).*$")
+#: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`,
+#: `Von Jule Radeck vom 3. Februar 2022`.
+_TAIL = re.compile(
+    r"\s*(?:[|/:]|\s[-–—]\s|\s\(|\s(?:of|via|for|at|in|[Vv]om|am)\s|\swrites:?\s*$|[’']s\s).*$"
+)
 #: More names after a place (`BY HEMMY SO in Los Angeles and BEN WIDDICOMBE, ...`): the tail
 #: would take them off, and a byline missing authors is wrong, not short.
 _NAMES_AFTER_PLACE = re.compile(rf"^\s(?:in|at)\s.*(?:,|\band)\s+{_NAME_WORD}\s+{_NAME_WORD}")
@@ -613,6 +618,29 @@ def _reads_as_words(name: str) -> bool:
     return bool(common) and (common[0] or 2 * sum(common) > len(common))
 
 
+#: A time after a date: `12:11:21 PM`, `| 15:33 Uhr`, `09:43 IST`.
+_TIME_AFTER = re.compile(
+    r"[\s,|•·]*(?:um\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|uhr)?(?:\s+[A-Z]{2,4}\b)?",
+    re.IGNORECASE,
+)
+_GAP = " ,|•·/-–—"
+
+
+def _less_date(byline: str) -> str:
+    """A byline less the date written after its names (and what follows it), or before them
+    with its time: `Adrian Shaw 18/01/2008` -> `Adrian Shaw `; `1. Februar 2022 , Daniel
+    Dillenburg` -> `Daniel Dillenburg`."""
+    found = [m for m in (DATE.search(byline), ISO_DATE.search(byline), NUMERIC_DATE.search(byline)) if m]
+    if not found:
+        return byline
+    date = min(found, key=lambda m: m.start())
+    if byline[: date.start()].strip(_GAP):
+        return byline[: date.start()]
+    after = byline[date.end():]
+    time = _TIME_AFTER.match(after)
+    return (after[time.end():] if time else after).lstrip(_GAP)
+
+
 def byline_names(line: str) -> list[str]:
     """The persons a byline credits, in order; [] when the line is not a person's byline.
 
@@ -624,7 +652,7 @@ def byline_names(line: str) -> list[str]:
     """
     text = _cell(line)
     m = _BY_PREFIX.match(text)
-    rest = text[m.end():] if m else text.strip(" -–—•*")
+    rest = _less_date(text[m.end():] if m else text.strip(" -–—•*"))
     tail = _TAIL.search(rest)
     if tail and _NAMES_AFTER_PLACE.match(tail.group()):
         return []

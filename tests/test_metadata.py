@@ -497,6 +497,17 @@ def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
         (f"{L3S}/2ca161aa", "Mark Hinton", "Mark Hinton"),
         # With `By`, a first name that is also a word (`grace`) is a name.
         (f"{MODERN} 0525", "By Grace Zokovitch | gzokovitch@bostonherald.com", "Grace Zokovitch"),
+        # A date (and time) after the names or before them, set off by nothing or a bar
+        # (train and dev pages):
+        (f"{L3S}/5748cf1b", "By Adrian Shaw 18/01/2008", "Adrian Shaw"),
+        (f"{L3S}/55694dd7", "By Bruce Sterling January 18, 2008 | 12:11:21 PM", "Bruce Sterling"),
+        (f"{MODERN} 0783", "Von Claudia Riedler 19. Oktober 2019 00:04 Uhr", "Claudia Riedler"),
+        (f"{MODERN} 0381", "Von Jule Radeck Vom 3. Februar 2022 0", "Jule Radeck"),
+        (f"{MODERN} 0954", "von Nadja Demel13.12.2022 - 08:13 Uhr13.12.2022 - 08:13 Uhr", "Nadja Demel"),
+        (f"{MODERN} 0665", "1. Februar 2022 , Daniel Dillenburg", "Daniel Dillenburg"),
+        (f"{MODERN} 0755", "04.02.2022 | 15:33 Uhr | Dennis Steimels", "Dennis Steimels"),
+        # `mon,` ends the name, it is no Monday before the date.
+        (f"{MODERN} 0155", "By Evan Symon, August 14, 2020 2:30 pm", "Evan Symon"),
     ],
 )
 def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
@@ -562,6 +573,7 @@ def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
         (f"{MODERN} 0196", "Peanut Butter Truffles"),
         (f"{MODERN} 0138", "Provence Travel Guide"),
         (f"{MODERN} 0134", "Teilen Twittern"),
+        (f"{MODERN} 0491", "von AUTO ZEITUNG 02.11.2021"),  # a magazine
         # Authors after a place: the first alone would be a byline missing authors.
         (
             f"{L3S}/bf0cea44",
