@@ -565,12 +565,12 @@ _CREDENTIAL = re.compile(
     r"^(?:Ph\.?D|M\.?D|MPH|MSc|M\.?Sc|MBA|MA|BA|BSc|RN|ND|DO|DDS|JD|LLB|LLM|PsyD|FRCPC|CPP|CFA|CPA|Esq"
     r"|Jr|Sr|II|III|IV)\.?$"
 )
-_NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+|und\s+)?|\s+(?:and|und)\s+|\s*&\s*)")
+_NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+|und\s+)?|\s+(?:and|und|AND|UND)\s+|\s*&\s*)")
 #: After the names: an outlet or a date, set off by these. `By Jim Quinn / The Burning
 #: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`,
 #: `Von Jule Radeck vom 3. Februar 2022`.
 _TAIL = re.compile(
-    r"\s*(?:[|/:]|\s[-–—]\s|\s\(|\s(?:of|via|for|at|in|[Vv]om|am)\s|\swrites:?\s*$|[’']s\s).*$"
+    r"\s*(?:[|/:]|\s(?:[-–—]|--)\s|\s\(|\s(?:of|via|for|at|in|[Vv]om|am)\s|\swrites:?\s*$|[’']s\s).*$"
 )
 #: More names after a place (`BY HEMMY SO in Los Angeles and BEN WIDDICOMBE, ...`): the tail
 #: would take them off, and a byline missing authors is wrong, not short.

@@ -508,6 +508,8 @@ def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
         (f"{MODERN} 0755", "04.02.2022 | 15:33 Uhr | Dennis Steimels", "Dennis Steimels"),
         # `mon,` ends the name, it is no Monday before the date.
         (f"{MODERN} 0155", "By Evan Symon, August 14, 2020 2:30 pm", "Evan Symon"),
+        (f"{L3S}/552fe66a", "By HERB KEINON AND YAAKOV KATZ", "HERB KEINON, YAAKOV KATZ"),
+        (f"{L3S}/8a620984", "By Ben Grossman -- Broadcasting & Cable, 1/21/2008", "Ben Grossman"),
     ],
 )
 def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
