@@ -570,7 +570,7 @@ _NAME_SEPARATOR = re.compile(r"\s*(?:[,;]\s*(?:and\s+|und\s+)?|\s+(?:and|und|AND
 #: Platform`, `By Martin Smith | Reuters`, `By Pam Martens: April 4, 2016`, `... of NMFN`,
 #: `Von Jule Radeck vom 3. Februar 2022`.
 _TAIL = re.compile(
-    r"\s*(?:[|/:]|\s(?:[-–—]|--)\s|\s\(|\s(?:of|via|for|at|in|[Vv]om|am)\s|\swrites:?\s*$|[’']s\s).*$"
+    r"\s*(?:[|/:@]|\s(?:[-–—]|--)\s|\s\(|\s(?:of|via|for|at|in|[Vv]om|am)\s|\swrites:?\s*$|[’']s\s).*$"
 )
 #: More names after a place (`BY HEMMY SO in Los Angeles and BEN WIDDICOMBE, ...`): the tail
 #: would take them off, and a byline missing authors is wrong, not short.
@@ -580,6 +580,8 @@ _NAMES_AFTER_PLACE = re.compile(rf"^\s(?:in|at)\s.*(?:,|\band)\s+{_NAME_WORD}\s+
 _AGENCY_TAIL = re.compile(rf"\s(?P<agency>(?i:{_AGENCY_NAMES}))(?:\s[A-Z][\w-]*){{0,3}}$")
 #: A verb makes a sentence of what could have been names: an author's bio, not a byline.
 _SENTENCE_VERB = re.compile(r"\b(?:is|was|are|were|has|have|had|will|would)\b")
+#: Who else wrote it, named by kind: `By Laura Clout and agencies`.
+_CO_AUTHORS = frozenset({"agencies", "agency", "wires", "wire services", "staff", "staff reports"})
 #: A name after the authors that is an outlet, not a person (`Harvey Organ Blog`).
 _OUTLET_WORDS = re.compile(
     r"\b(?:blog|news|times|post|magazine|journal|report|daily|network|media|tv|radio|press"
@@ -672,7 +674,7 @@ def byline_names(line: str) -> list[str]:
         if names and (
             _TITLE_WORDS.search(part) or agency_mentioned(part) or known_agency(part)
             or _OUTLET_WORDS.search(part) or _AFTER_NAMES.match(part) or DATE.search(part)
-            or _OUTLET_ACRONYM.fullmatch(part)
+            or _OUTLET_ACRONYM.fullmatch(part) or part.casefold() in _CO_AUTHORS
         ):
             break  # `, Staff Writer`, `, Reuters`, `, The Province`, `, 30 December 2007`: names done
         return []  # neither a name nor what follows names: not a byline this can read

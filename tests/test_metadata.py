@@ -510,6 +510,9 @@ def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
         (f"{MODERN} 0155", "By Evan Symon, August 14, 2020 2:30 pm", "Evan Symon"),
         (f"{L3S}/552fe66a", "By HERB KEINON AND YAAKOV KATZ", "HERB KEINON, YAAKOV KATZ"),
         (f"{L3S}/8a620984", "By Ben Grossman -- Broadcasting & Cable, 1/21/2008", "Ben Grossman"),
+        (f"{L3S}/9ee700eb", "By Laura Clout and agencies", "Laura Clout"),
+        (f"{MODERN} 0327", "By Eric Levitz@EricLevitz", "Eric Levitz"),
+        (f"{L3S}/e41000b9", "Posted by Larry Dignan @ 5:56 am Categories: General", "Larry Dignan"),
     ],
 )
 def test_a_byline_gives_the_names_of_its_authors_only(source, line, byline):
