@@ -202,12 +202,15 @@ def warm_up(kinds: Iterable[str] = ("text",)) -> None:
 
     A model that does not load is a `SetupError`: no record could be cleaned.
     """
-    from cleaner.model import line_model
+    from cleaner import clickbait, lexicon, model
 
-    try:
-        line_model()
-    except Exception as exc:
-        raise SetupError(f"the line model could not be loaded: {type(exc).__name__}: {exc}") from exc
+    loads = (("line model", model.line_model), ("headline model", clickbait.headline_model),
+             ("byline word list", lexicon.lowercase_words))
+    for name, load in loads:
+        try:
+            load()
+        except Exception as exc:
+            raise SetupError(f"the {name} could not be loaded: {type(exc).__name__}: {exc}") from exc
     if "html" in kinds and "html" not in _warm:
         from cleaner.pipeline import clean_html
 

@@ -275,3 +275,19 @@ def test_resume_skips_records_already_written_and_refuses_another_input(tmp_path
     resume = batch.Resume(out, batch.complete_prefix(out), Keys())
     with pytest.raises(batch.ResumeMismatch, match="more records"):  # the input got shorter
         list(batch.skip_done([Unit("a", jsonl=True)], resume, seen.append))
+
+
+@pytest.mark.parametrize(
+    ("module", "loader", "name"),
+    [("model", "line_model", "line model"), ("clickbait", "headline_model", "headline model"),
+     ("lexicon", "lowercase_words", "byline word list")],
+)
+def test_a_bundled_file_that_does_not_load_stops_the_run_before_any_record(monkeypatch, module, loader, name):
+    import importlib
+
+    def broken():
+        raise RuntimeError("pinned SHA-256 does not match")
+
+    monkeypatch.setattr(importlib.import_module(f"cleaner.{module}"), loader, broken)
+    with pytest.raises(batch.SetupError, match=f"the {name} could not be loaded"):
+        batch.warm_up()
