@@ -622,7 +622,8 @@ def _reads_as_words(name: str) -> bool:
 
 #: A time after a date: `12:11:21 PM`, `| 15:33 Uhr`, `09:43 IST`.
 _TIME_AFTER = re.compile(
-    r"[\s,|•·]*(?:um\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|uhr)?(?:\s+[A-Z]{2,4}\b)?",
+    r"[\s,|•·]*(?:um\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?\s?m\.?|uhr)?"
+    r"(?-i:\s*(?:[A-Z]{1,3}T|UTC|MEZ|MESZ)\b)?",
     re.IGNORECASE,
 )
 _GAP = " ,|•·/-–—"

@@ -506,6 +506,8 @@ def test_a_copyright_line_gives_an_agency_only_when_an_agency_holds_it():
         (f"{MODERN} 0954", "von Nadja Demel13.12.2022 - 08:13 Uhr13.12.2022 - 08:13 Uhr", "Nadja Demel"),
         (f"{MODERN} 0665", "1. Februar 2022 , Daniel Dillenburg", "Daniel Dillenburg"),
         (f"{MODERN} 0755", "04.02.2022 | 15:33 Uhr | Dennis Steimels", "Dennis Steimels"),
+        ("written", "1. Februar 2022 12:00 Max Mustermann", "Max Mustermann"),  # a time, no zone
+        ("written", "Jan 5, 2008 09:43 IST Jane Doe", "Jane Doe"),
         # `mon,` ends the name, it is no Monday before the date.
         (f"{MODERN} 0155", "By Evan Symon, August 14, 2020 2:30 pm", "Evan Symon"),
         (f"{L3S}/552fe66a", "By HERB KEINON AND YAAKOV KATZ", "HERB KEINON, YAAKOV KATZ"),
