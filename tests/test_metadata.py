@@ -253,6 +253,15 @@ NOT_DATELINES = [
 
 
 @pytest.mark.parametrize(("source", "line"), NOT_DATELINES)
+def test_a_line_without_bracket_dash_or_opening_by_is_no_dateline_and_with_one_may_be():
+    """`parse_dateline` tells most body lines without trying the forms: the shortcut must
+    refuse only lines no form reads."""
+    assert md.parse_dateline("SEOUL North Korea fired a missile on Monday.") is None
+    for line in ["SEOUL -- North Korea fired.", "Seoul, April 30 (IANS) North Korea fired.",
+                 "\xa0| By IANS, Kolkata : North Korea fired.", "WASHINGTON — The Senate voted."]:
+        assert md.parse_dateline(line) is not None, line
+
+
 def test_a_sentence_naming_a_place_or_an_agency_is_not_a_dateline(source, line):
     assert md.parse_dateline(line) is None, source
 
