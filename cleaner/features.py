@@ -614,6 +614,9 @@ def doc_offsets(docs: list[list[str]]) -> np.ndarray:
 #: class's probability summed over all lines above and below (is there story further down?)
 #: was tried beside them and not kept: pooled over three site folds (`make cv`), no figure
 #: moved by 0.005 but cleaned FakeNewsCorpus recall, down 0.008.
+#: So was the first-pass P(body) of the nearest prose line (ten words or more, a sentence)
+#: above and below, with the distance to each, for lists and tables between paragraphs
+#: (stop 29): no figure moved beyond chance (`training.compare`; hand-labelled recall +0.002).
 SECOND_PASS_OFFSETS: tuple[int, ...] = (-3, -2, -1, 0, 1, 2, 3)
 
 
