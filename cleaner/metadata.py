@@ -254,9 +254,10 @@ _CAPS_WORD = r"[A-Z][A-Z.'’\-]+"
 _CAPS_PLACE = rf"{_CAPS_WORD}(?:\s{_CAPS_WORD}){{0,3}}"
 _CAPS_LOCATION = rf"{_CAPS_PLACE}(?:,\s*{_REGION})?"
 _CAPS_LOCATIONS = rf"{_CAPS_LOCATION}(?:/{_CAPS_LOCATION}){{0,3}}"
-# An agency in brackets: one token (`IANS`, `Reuters`, `NationPress`, `Ammoland.com`), an
-# acronym with a second desk or an editor's initials (`LPC/IFR`, `KNA/iz`: not `Japan/Eiskunstlauf`,
-# a country and a sport after an athlete's name), or a name of the table written out.
+# An agency in brackets: a name of the table (`Associated Press`), maybe with its regional
+# desk (`dpa/lni`); one token (`IANS`, `Reuters`, `NationPress`, `Ammoland.com`); or an acronym
+# with a second desk or an editor's initials (`LPC/IFR`, `KNA/iz`: not `Japan/Eiskunstlauf`, a
+# country and a sport after an athlete's name).
 _AGENCY_TOKEN = r"(?:[A-Z][A-Z0-9&.]+(?:/[A-Za-z0-9&.]+){1,2}|[A-Z][A-Za-z0-9&.]{1,24})"
 _ALIASES = frozenset(a for name, aliases in AGENCIES.items() for a in (name, *aliases))
 _AGENCY_NAMES = "|".join(re.escape(a) for a in sorted(_ALIASES, key=len, reverse=True))
@@ -265,7 +266,7 @@ _DASH = r"(?:--|–-|-|–|—)"
 
 _AGENCY_FORM = (
     rf"(?P<location>{_LOCATIONS})?(?:(?:,\s*|\s+)(?P<date>{_DATE_TEXT}))?,?\s*"
-    rf"(?:(?P<dash_before>{_DASH})\s*)?\((?P<agency>{_AGENCY_NAMES}|{_AGENCY_TOKEN})\)"
+    rf"(?:(?P<dash_before>{_DASH})\s*)?\((?P<agency>(?:{_AGENCY_NAMES})(?:/[^\W\d_]{{1,6}})?|{_AGENCY_TOKEN})\)"
     rf"\s*(?:(?P<sep>:|\.?[-–—]+|\.)\s*)?"
 )
 _BY_AGENCY_FORM = rf"By\s(?P<agency>[A-Z]{{2,10}}),\s(?P<location>{_PLACE})\s*:\s*"
@@ -362,6 +363,8 @@ def _parse(line: str, forms: tuple[re.Pattern[str], ...]) -> ParsedDateline | No
         groups = m.groupdict()
         location = (groups.get("location") or "").strip().rstrip(",").strip() or None
         agency = groups.get("agency")
+        if agency and "/" in agency and known_agency(agency.split("/")[0]):
+            agency = agency.split("/")[0]  # `dpa/lni`: the agency, and its regional desk
         if not _plausible(location, agency, m):
             continue
         place, region = _split_location(location)

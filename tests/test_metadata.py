@@ -203,6 +203,22 @@ GLUED_DATELINES = [
         "dpa",
         "Die Bundesregierung",
     ),
+    (
+        f"{MODERN} 0948 (a wire's regional desk after the agency)",
+        "Hamburg (dpa/lno) – Trotz eines Gespräches zwischen AfD-Mitbegründer Bernd Lucke und",
+        "Hamburg",
+        None,
+        "dpa",
+        "Trotz eines",
+    ),
+    (
+        f"{MODERN} 0259 (an editor's initials after an agency the table does not hold)",
+        "Wiesbaden (KNA/iz). Die Bischöfe",
+        "Wiesbaden",
+        None,
+        "KNA/iz",
+        "Die Bischöfe",
+    ),
 ]
 
 
@@ -249,6 +265,7 @@ NOT_DATELINES = [
     ("written", "Apple Inc (AAPL.O) said on Monday it would buy back shares."),
     # An athlete, the country and the sport: not a place and an agency with a second desk.
     (f"{MODERN} 0879", "Yuzuru Hanyu (Japan/Eiskunstlauf): Es gibt nicht viel, das er nicht gewann."),
+    ("written (a job advert)", "Medizininformatiker (m/w/d) – SAP IS-H"),
 ]
 
 
