@@ -43,7 +43,7 @@ def _first_reading(lines: Iterable[Line], parse: Callable[[str], T | None]) -> T
     return next(filter(None, (parse(line.text) for line in lines)), None)
 
 
-def _first_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], str | None]) -> str | None:
+def _first_parsed(lines: Sequence[Line], label: str, parse: Callable[[str], T | None]) -> T | None:
     """The first non-None reading of the lines labelled `label`."""
     return _first_reading((line for line in lines if line.label == label), parse)
 
@@ -90,7 +90,7 @@ def _stamp(lines: Sequence[Line], header: list[Line]) -> md.ParsedDateline | Non
         _labelled_reading(header)
         or _labelled_reading(lines)
         or _first_reading(header, md.parse_stamp)
-        or _first_reading((line for line in lines if line.label == "dateline"), md.parse_dateline_line)
+        or _first_parsed(lines, "dateline", md.parse_dateline_line)
     )
 
 
