@@ -11,10 +11,13 @@ reads, and cleaner/metadata.py reads them:
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
   (a copyright held by an agency of the table only: `© 2008 AFP`), then a line of the
-  header that says it is a byline (`Author : IANS` read as `other`);
-- byline: the first line labelled `byline` that names a person; failing that, a line of the
-  header that the model took off under another label but that says it is a byline
-  (`Author : Subhash K Jha` read as `other`);
+  header (or right under the title) that says it is a byline (`Author : IANS` read as
+  `other`), then one there that is an agency's name alone (`THE ASSOCIATED PRESS`, `(IANS)`);
+- byline: a line that says it is a byline (`By`, `Von`, `Author:`) and names a person: one
+  labelled `byline` first, then one of the header or of the two lines right under the title
+  (`_under_title`) that the model took off under another label (`Author : Subhash K Jha`
+  read as `other`); failing that, the first line labelled `byline` that names a person (a
+  name alone, which a tag line can be: `Andy Murray` under `By Chris Wilson`);
 - editor tags, summary, related: their labelled lines, headers and non-tags left out.
 """
 
@@ -59,6 +62,12 @@ HEADER_REACH = 6
 #: Lines below the first body line read as the header too (dev pages: `06.01.2022` under a
 #: headline labelled body).
 HEADER_BELOW = 2
+#: Non-blank lines below the title read for a byline that says it is one (`By Adrian Shaw`):
+#: a story's byline stands right under its headline, which on a whole page can be far above
+#: the first body line (menus and a related box between them).
+TITLE_BELOW = 2
+#: Labels under the title that are not the story's header.
+_NOT_UNDER_TITLE = frozenset({"body", "related", "comment"})
 
 
 def _header(lines: Sequence[Line]) -> list[Line]:
@@ -73,6 +82,16 @@ def _header(lines: Sequence[Line]) -> list[Line]:
     below = [line for line in lines[first_body + 1:] if line.text.strip()][:HEADER_BELOW]
     return [line for line in [*reversed(above), *below]
             if line.label != "body" and line.label not in _NOT_THIS_STORY]
+
+
+def _under_title(lines: Sequence[Line]) -> list[Line]:
+    """The lines taken off right below the first line labelled `title`, nearest first (a
+    byline labelled `title` included: the marker says what it is)."""
+    at = next((i for i, line in enumerate(lines) if line.label == "title"), None)
+    if at is None:
+        return []
+    below = [line for line in lines[at + 1:] if line.text.strip()][:TITLE_BELOW]
+    return [line for line in below if line.label not in _NOT_UNDER_TITLE]
 
 
 def _labelled_reading(lines: Iterable[Line]) -> md.ParsedDateline | None:
@@ -185,8 +204,15 @@ def assemble(
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")
-    marked = [line for line in header if md.is_marked_byline(line.text)]
-    result.byline = _first_parsed(lines, "byline", md.parse_byline) or _first_reading(marked, md.parse_byline)
+    in_header = {id(line) for line in header}
+    near = header + [line for line in _under_title(lines) if id(line) not in in_header]
+    marked = [line for line in near if md.is_marked_byline(line.text)]
+    labelled = [line for line in lines if line.label == "byline"]
+    result.byline = (
+        _first_reading((line for line in labelled if md.is_marked_byline(line.text)), md.parse_byline)
+        or _first_reading(marked, md.parse_byline)
+        or _first_reading(labelled, md.parse_byline)
+    )
 
     result.agency = (
         (result.dateline.agency if result.dateline else None)
@@ -194,6 +220,7 @@ def assemble(
         or _first_parsed(lines, "byline", md.agency_of_byline)
         or _first_parsed(lines, "legal", md.agency_of_copyright)
         or _first_reading(marked, md.agency_of_byline)
+        or _first_reading(near, md.agency_alone)
     )
 
     result.editor_tags = _all_parsed(lines, "editor_tag", md.parse_editor_tag)

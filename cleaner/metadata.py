@@ -526,6 +526,21 @@ def agency_of_copyright(line: str) -> str | None:
     return known_agency(_COPYRIGHT_TAIL.sub("", m["who"]).strip("() .").removeprefix("The "))
 
 
+#: What may stand around an agency's name on a credit line of its own: `(AP)`, `— IANS`.
+_AROUND_AGENCY = "()[]-–—|:. "
+
+
+def agency_alone(line: str) -> str | None:
+    """The agency of the table a line names and nothing else (`THE ASSOCIATED PRESS`, `(IANS)`,
+    `AAP`): a credit line by the story, whatever label the model gave it."""
+    text = re.sub(r"^the\s+", "", _cell(line).strip(_AROUND_AGENCY), flags=re.IGNORECASE)
+    agency = known_agency(text)
+    # A word alone is the agency only as the agency writes it, or in capitals: `App` is a link.
+    if agency is None or (" " not in text and text != agency and not text.isupper()):
+        return None
+    return agency
+
+
 # --- bylines -----------------------------------------------------------------------------
 
 #: `By`, German `Von` (not `von der Leyen`; also `Geschrieben von`), and `Author:` / `Autor:` labels.

@@ -12,7 +12,7 @@ import pytest
 
 import cleaner
 from cleaner import metadata as md
-from cleaner.assemble import HEADER_BELOW, HEADER_REACH, assemble
+from cleaner.assemble import HEADER_BELOW, HEADER_REACH, TITLE_BELOW, assemble
 from cleaner.result import Dateline
 
 ISOT = "news_raw/isot_reuters_subset/True_subset_989.csv"
@@ -784,6 +784,32 @@ def test_a_marked_byline_deep_in_the_body_or_far_above_it_is_not_read():
     assert r.byline == "Dan Di Sciullo"
 
 
+def test_a_marked_byline_right_under_the_title_is_read_however_far_the_body_is():
+    # L3S 5748cf1b (train, whole page): a caption and a related box stand between the
+    # byline under the headline and the first body line.
+    lines = ["News Forums", "Top cop Condon: We could have saved Diana", "By Adrian Shaw 18/01/2008",
+             "Lord Condon (Pic:PA)", "Related Articles", "Paul Burrell blasted for cashing in",
+             *[f"Section {i}" for i in range(HEADER_REACH + 1)], BODY]
+    labels = ["other", "title", "other", "caption", "related", "related"] + ["other"] * (HEADER_REACH + 1)
+    r = assemble(lines, [*labels, "body"], [1.0] * len(lines))
+    assert (r.title, r.byline) == ("Top cop Condon: We could have saved Diana", "Adrian Shaw")
+    # Further down than TITLE_BELOW lines, or among the related headlines, it is not.
+    lower = lines[:2] + ["Lord Condon (Pic:PA)"] * TITLE_BELOW + lines[2:]
+    assert assemble(lower, [*labels[:2], *["caption"] * TITLE_BELOW, *labels[2:], "body"],
+                    [1.0] * len(lower)).byline is None
+    related = [*labels[:2], "related", *labels[3:], "body"]
+    assert assemble(lines, related, [1.0] * len(lines)).byline is None
+
+
+def test_a_line_that_says_it_is_a_byline_outranks_a_name_alone_labelled_byline():
+    # L3S a62ff1b5 (train, extractor output): `Andy Murray` is the story's tag, not its author.
+    lines = ["Andy Murray crashes out", "By Chris Wilson 14/01/2008", "", "Andy Murray", "", BODY]
+    labels = ["title", "dateline", "blank", "byline", "blank", "body"]
+    assert assemble(lines, labels, [1.0] * len(lines)).byline == "Chris Wilson"
+    # With no marked line, the name alone labelled byline is read.
+    assert assemble(lines[2:], labels[2:], [1.0] * 4).byline == "Andy Murray"
+
+
 def test_a_byline_labelled_line_that_names_no_person_leaves_the_byline_empty():
     r = assemble(["By the numbers", "Trade grew 4% in March."], ["byline", "body"], [1.0, 1.0])
     assert r.byline is None
@@ -809,6 +835,35 @@ def test_agency_comes_from_the_dateline_first_then_credits_then_bylines_then_age
     )
     assert (credit.agency, byline.agency, legal.agency, site.agency) == ("PTI", "AP", "AFP", None)
     assert byline.byline == "SALAH NASRAWI"
+
+
+@pytest.mark.parametrize(
+    ("line", "agency"),
+    [
+        ("THE ASSOCIATED PRESS", "AP"),  # L3S 302e53f4 (train), labelled other
+        ("(IANS)", "IANS"),  # L3S af102019 (train)
+        ("Press Trust of India", "PTI"),  # L3S fffdcc2c (train)
+        ("JIJI", "Jiji"),  # trafilatura evaluation page 0713 (train), labelled caption
+        ("Agencia EFE", "EFE"),  # page 0461 (train)
+        ("| By Agencies | |", None),
+        ("App", None),  # a link (page 0270), not Associated Press of Pakistan
+        ("Reuters reported the deal on Monday.", None),
+    ],
+)
+def test_a_line_that_is_an_agency_name_alone_gives_it(line, agency):
+    assert md.agency_alone(line) == agency
+
+
+def test_an_agency_name_alone_in_the_header_gives_the_agency_whatever_its_label():
+    lines = ["Toll rises to 40", "THE ASSOCIATED PRESS", "Share", BODY]
+    r = assemble(lines, ["title", "other", "other", "body"], [1.0] * 4)
+    assert r.agency == "AP"
+    # Not among related headlines, nor inside the body, nor far above the story.
+    assert assemble(lines, ["title", "related", "other", "body"], [1.0] * 4).agency is None
+    inside = [BODY, "THE ASSOCIATED PRESS", BODY]
+    assert assemble(inside, ["body", "body", "body"], [1.0] * 3).agency is None
+    far = ["(AP)", *[f"Section {i}" for i in range(HEADER_REACH + 1)], BODY]
+    assert assemble(far, ["other"] * (len(far) - 1) + ["body"], [1.0] * len(far)).agency is None
 
 
 def test_a_reporting_credit_is_a_credit_line_but_names_no_agency():
