@@ -5,7 +5,9 @@ reads, and cleaner/metadata.py reads them:
 - dateline: glued to one of the first body lines (`GLUE_REACH`), else a line labelled
   `dateline` that gives a place or a date, those of the story's header (`_header`) first,
   nearest the story first (a page's own date tops it, further up), and a stamp of when the
-  story was published before one of when it was updated; else a date stamp in the header
+  story was published before one of when it was updated; a line of the header that is a
+  place dateline alone, its agency named (`WASHINGTON (AFP)` read as `other`), comes before
+  the labelled lines outside the header; else a date stamp in the header
   that the model took off under another label (`Posted : Mon, 31 Dec 2007` read as
   `other`), else the first line labelled `dateline` as written;
 - agency: the dateline's, else the first credit that names one among the lines labelled
@@ -107,6 +109,7 @@ def _stamp(lines: Sequence[Line], header: list[Line]) -> md.ParsedDateline | Non
     """The dateline when none is glued to the body (see the module's docstring)."""
     return (
         _labelled_reading(header)
+        or _first_reading(header, md.parse_dateline_alone)
         or _labelled_reading(lines)
         or _first_reading(header, md.parse_stamp)
         or _first_parsed(lines, "dateline", md.parse_dateline_line)

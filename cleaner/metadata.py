@@ -428,6 +428,11 @@ def parse_dateline_line(line: str) -> ParsedDateline | None:
 #: and `Uhr`, `Gespeichert von human am`. More, and the date is part of a sentence or a title.
 STAMP_MAX_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]+")
+#: Not counted among those words: a weekday and `AM`/`PM` (`Published: Wednesday, 2 January,
+#: 2008, 02:42 AM Doha Time`).
+_UNCOUNTED_STAMP_WORD = re.compile(
+    r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?|[ap]m", re.IGNORECASE
+)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -445,6 +450,16 @@ def is_update_stamp(line: str) -> bool:
     return _UPDATE.match(_cell(line)) is not None
 
 
+def parse_dateline_alone(line: str) -> ParsedDateline | None:
+    """A line that is a place dateline and nothing else, its agency named (`WASHINGTON
+    (AFP)`, `QUEENSTOWN, New Zealand (AFP)`): for lines the model took off under another
+    label than `dateline`. Anything else gives None."""
+    found = _parse(_cell(line), _ALONE)
+    if found is None or not found.location or not found.agency or _BY_PREFIX.match(found.location):
+        return None  # `By Richard Lam (AP)` is a byline, not a place
+    return found
+
+
 def parse_stamp(line: str) -> ParsedDateline | None:
     """A line that is a date stamp and little else (`Posted : Mon, 31 Dec 2007 16:00:00 GMT`,
     `Stand: 28.04.2020 18:00 Uhr`), its date's year written: for lines the model took off
@@ -455,7 +470,8 @@ def parse_stamp(line: str) -> ParsedDateline | None:
     rest = _cell(line).replace(found.date, " ")  # `31. Oktober 2023 31. Oktober 2023`: one date
     if first_date(rest):
         return None  # `21 Feb 2007 - 23 Mar 2021`: a span, not the day a story was dated
-    return found if len(_WORD.findall(rest)) <= STAMP_MAX_WORDS else None
+    words = [w for w in _WORD.findall(rest) if not _UNCOUNTED_STAMP_WORD.fullmatch(w)]
+    return found if len(words) <= STAMP_MAX_WORDS else None
 
 
 # --- agency credits ----------------------------------------------------------------------

@@ -1011,6 +1011,10 @@ def test_parsers_take_linear_time_on_long_runs(name):
         (f"{L3S}/18a04371", "15 Jan, 2008, 1202 hrs IST, PTI", "15 Jan, 2008"),
         (f"{MODERN} 0896", "Stand: 28.04.2020 18:00 Uhr", "28.04.2020"),
         (f"{MODERN} 0183", "31. Oktober 2023 31. Oktober 2023", "31. Oktober 2023"),
+        # A weekday and AM / PM are not counted among the stamp's words.
+        (f"{L3S}/fffa735a (train)", "Published: Wednesday, 2 January, 2008, 02:42 AM Doha Time",
+         "2 January, 2008"),
+        (f"{L3S}/a3dfffbb (train)", "By David A. Utter - Fri, 12/28/2007 - 6:41am.", "12/28/2007"),
     ],
 )
 def test_a_date_stamp_line_gives_its_date(source, line, date):
@@ -1024,6 +1028,7 @@ def test_a_date_stamp_line_gives_its_date(source, line, date):
         (f"{MODERN} 0472 (a title)", "Reparaturcafé am 31. Januar"),  # no year
         ("written", "The council met on January 5, 2008 and postponed the vote on the budget."),
         ("written", "Telephone: (242) 698-1300"),
+        ("written", "On Monday, January 14, 2008 the council met and postponed the vote."),
     ],
 )
 def test_what_is_not_a_date_stamp_gives_none(source, line):
@@ -1043,6 +1048,33 @@ def test_a_date_stamp_taken_off_under_another_label_just_above_the_body_dates_th
     r = assemble(lines, ["other", "other", "body"], [1.0] * 3)
     assert (r.dateline.date, r.dateline.date_iso, r.dateline.location) == ("31 Dec 2007", "2007-12-31", None)
     assert assemble(lines, ["title", "other", "body"], [1.0] * 3).dateline is None
+
+
+@pytest.mark.parametrize(
+    ("line", "location"),
+    [
+        ("WASHINGTON (AFP)", "WASHINGTON"),  # L3S 5906d5db (train), labelled other
+        ("QUEENSTOWN, New Zealand (AFP)", "QUEENSTOWN, New Zealand"),  # L3S e768c6d4 (train)
+        ("By IANS, Kolkata :", "Kolkata"),
+        ("By Richard Lam (AP)", None),  # L3S d43791da (train): a byline
+        ("WASHINGTON", None),  # no agency: a section's name as much as a place
+        ("WASHINGTON (AP) Congress is asking the Justice Department to act.", None),
+    ],
+)
+def test_a_place_dateline_alone_on_its_line_is_told_from_bylines_and_sentences(line, location):
+    found = md.parse_dateline_alone(line)
+    assert (found.location if found else None) == location
+
+
+def test_a_place_dateline_alone_taken_off_in_the_header_is_the_storys():
+    # Before the page's own date labelled dateline further up (L3S 962c139f, train).
+    menu = [f"Section {i}" for i in range(HEADER_REACH + 1)]
+    lines = ["12-30-2007, 02h53", *menu, "BUFFALO, New York (AFP)", "Share", BODY]
+    labels = ["dateline"] + ["other"] * (len(menu) + 2) + ["body"]
+    r = assemble(lines, labels, [1.0] * len(lines))
+    assert (r.dateline.location, r.dateline.date, r.agency) == ("BUFFALO, New York", None, "AFP")
+    far = ["WASHINGTON (AFP)", *[f"Section {i}" for i in range(HEADER_REACH + 1)], BODY]
+    assert assemble(far, ["other"] * (len(far) - 1) + ["body"], [1.0] * len(far)).dateline is None
 
 
 def test_a_stamp_does_not_date_a_story_whose_place_dateline_gives_no_date():
