@@ -14,7 +14,9 @@ reads, and cleaner/metadata.py reads them:
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
   (a copyright held by an agency of the table only: `© 2008 AFP`), then a line of the
   header (or right under the title) that says it is a byline (`Author : IANS` read as
-  `other`), then one there that is an agency's name alone (`THE ASSOCIATED PRESS`, `(IANS)`);
+  `other`), then one there that is an agency's name alone (`THE ASSOCIATED PRESS`, `(IANS)`),
+  then a copyright held by an agency of the table among the lines taken off after the story
+  (`Copyright © 2008 The Canadian Press. All rights reserved.` read as `other`);
 - byline: a line that says it is a byline (`By`, `Von`, `Author:`) and names a person: one
   labelled `byline` first, then one of the header or of the two lines right under the title
   (`_under_title`) that the model took off under another label (`Author : Subhash K Jha`
@@ -68,22 +70,24 @@ HEADER_BELOW = 2
 #: a story's byline stands right under its headline, which on a whole page can be far above
 #: the first body line (menus and a related box between them).
 TITLE_BELOW = 2
-#: Labels under the title that are not the story's header.
-_NOT_UNDER_TITLE = frozenset({"body", "related", "comment"})
+#: Labels of lines not read for a credit that says what it is (`By Helen Ross`, an agency's
+#: name alone, an agency's copyright): the story's own text, other stories' and readers'. A
+#: line labelled `title` is read for one: a headline does not open with `By` and a name.
+_NOT_A_CREDIT = frozenset({"body", "related", "comment"})
 
 
-def _header(lines: Sequence[Line]) -> list[Line]:
+def _header(lines: Sequence[Line], excluded: frozenset[str] = _NOT_THIS_STORY) -> list[Line]:
     """The lines taken off around the story's start that may belong to its header: up to
     `HEADER_REACH` + 1 non-blank lines above the first body line, nearest first, then
     `HEADER_BELOW` below it (when that first line is the headline kept as body, the stamp
-    and byline come after it)."""
+    and byline come after it). Lines labelled one of `excluded` are left out."""
     first_body = next((i for i, line in enumerate(lines) if line.label == "body"), None)
     if first_body is None:
         return []
     above = [line for line in lines[:first_body] if line.text.strip()][-(HEADER_REACH + 1):]
     below = [line for line in lines[first_body + 1:] if line.text.strip()][:HEADER_BELOW]
     return [line for line in [*reversed(above), *below]
-            if line.label != "body" and line.label not in _NOT_THIS_STORY]
+            if line.label != "body" and line.label not in excluded]
 
 
 def _under_title(lines: Sequence[Line]) -> list[Line]:
@@ -93,7 +97,15 @@ def _under_title(lines: Sequence[Line]) -> list[Line]:
     if at is None:
         return []
     below = [line for line in lines[at + 1:] if line.text.strip()][:TITLE_BELOW]
-    return [line for line in below if line.label not in _NOT_UNDER_TITLE]
+    return [line for line in below if line.label not in _NOT_A_CREDIT]
+
+
+def _after_story(lines: Sequence[Line]) -> list[Line]:
+    """The lines taken off after the last body line, but for other stories' and readers'."""
+    last = max((i for i, line in enumerate(lines) if line.label == "body"), default=None)
+    if last is None:
+        return []
+    return [line for line in lines[last + 1:] if line.label not in _NOT_A_CREDIT]
 
 
 def _labelled_reading(lines: Iterable[Line]) -> md.ParsedDateline | None:
@@ -207,8 +219,9 @@ def assemble(
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")
-    in_header = {id(line) for line in header}
-    near = header + [line for line in _under_title(lines) if id(line) not in in_header]
+    credits = _header(lines, _NOT_A_CREDIT)
+    in_header = {id(line) for line in credits}
+    near = credits + [line for line in _under_title(lines) if id(line) not in in_header]
     marked = [line for line in near if md.is_marked_byline(line.text)]
     labelled = [line for line in lines if line.label == "byline"]
     result.byline = (
@@ -224,6 +237,7 @@ def assemble(
         or _first_parsed(lines, "legal", md.agency_of_copyright)
         or _first_reading(marked, md.agency_of_byline)
         or _first_reading(near, md.agency_alone)
+        or _first_reading(_after_story(lines), md.agency_of_copyright)
     )
 
     result.editor_tags = _all_parsed(lines, "editor_tag", md.parse_editor_tag)

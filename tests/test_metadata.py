@@ -801,6 +801,15 @@ def test_a_marked_byline_right_under_the_title_is_read_however_far_the_body_is()
     assert assemble(lines, related, [1.0] * len(lines)).byline is None
 
 
+def test_a_marked_byline_labelled_title_in_the_header_is_read_as_the_byline():
+    # L3S e651a01c (train, extractor output): the model labels the byline title.
+    lines = ["Jan. 14, 2008", "By Helen Ross, PGATOUR.com Chief of Correspondents", BODY]
+    r = assemble(lines, ["dateline", "title", "body"], [1.0] * 3)
+    assert r.byline == "Helen Ross"
+    # A headline that is not a byline is not read as one.
+    assert assemble(["Storm hits coast", BODY], ["title", "body"], [1.0] * 2).byline is None
+
+
 def test_a_line_that_says_it_is_a_byline_outranks_a_name_alone_labelled_byline():
     # L3S a62ff1b5 (train, extractor output): `Andy Murray` is the story's tag, not its author.
     lines = ["Andy Murray crashes out", "By Chris Wilson 14/01/2008", "", "Andy Murray", "", BODY]
@@ -864,6 +873,18 @@ def test_an_agency_name_alone_in_the_header_gives_the_agency_whatever_its_label(
     assert assemble(inside, ["body", "body", "body"], [1.0] * 3).agency is None
     far = ["(AP)", *[f"Section {i}" for i in range(HEADER_REACH + 1)], BODY]
     assert assemble(far, ["other"] * (len(far) - 1) + ["body"], [1.0] * len(far)).agency is None
+
+
+def test_an_agency_copyright_taken_off_after_the_story_gives_the_agency():
+    # L3S 39edc13b (train): a Canadian Press story, its notice labelled other.
+    notice = "Copyright © 2008 The Canadian Press. All rights reserved."
+    r = assemble([BODY, "Email", notice], ["body", "other", "other"], [1.0] * 3)
+    assert r.agency == "CP"
+    # Not a site's own copyright, nor one above the story or among related headlines.
+    own = "Copyright © 2008 Radio New Zealand"
+    assert assemble([BODY, own], ["body", "other"], [1.0] * 2).agency is None
+    assert assemble([notice, "Share", BODY], ["other", "other", "body"], [1.0] * 3).agency is None
+    assert assemble([BODY, notice], ["body", "related"], [1.0] * 2).agency is None
 
 
 def test_a_reporting_credit_is_a_credit_line_but_names_no_agency():
