@@ -687,6 +687,13 @@ def _less_date(byline: str) -> str:
     return (after[time.end():] if time else after).lstrip(_GAP)
 
 
+#: Titles before a name, left out of it (`By Dr. Jane Doe` -> Jane Doe).
+_HONORIFIC = re.compile(
+    r"^(?:(?:Dr|Prof|Rev|Mr|Mrs|Ms|Sir|Dame)\.?\s+"
+    r"|(?:Professor(?:in)?|Rechtsanw(?:alt|ältin)|Pfarrer(?:in)?)\s+)+"
+)
+
+
 def byline_names(line: str) -> list[str]:
     """The persons a byline credits, in order; [] when the line is not a person's byline.
 
@@ -709,7 +716,7 @@ def byline_names(line: str) -> list[str]:
         return []  # `Jim Kouri, CPP, is founder of ...`: an author's bio, not a byline
     names: list[str] = []
     for part in _NAME_SEPARATOR.split(rest):
-        part = part.strip()
+        part = _HONORIFIC.sub("", part.strip())
         if not part or _CREDENTIAL.match(part):
             continue
         if _is_person(part) and (m or not _reads_as_words(part)):

@@ -819,6 +819,20 @@ def test_a_line_that_says_it_is_a_byline_outranks_a_name_alone_labelled_byline()
     assert assemble(lines[2:], labels[2:], [1.0] * 4).byline == "Andy Murray"
 
 
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("By Dr. Jane Doe", "Jane Doe"),
+        ("Von Prof. Dr. Hans Meier", "Hans Meier"),
+        ("Autor: Rechtsanwalt Sebastian Einbock", "Sebastian Einbock"),  # page 0717 (train)
+        ("By Dr. Jane Doe and Prof. John Roe", "Jane Doe, John Roe"),
+        ("By Drew Smith", "Drew Smith"),  # a name that starts as a title does
+    ],
+)
+def test_a_bylines_names_come_without_their_titles(line, names):
+    assert md.parse_byline(line) == names
+
+
 def test_a_byline_labelled_line_that_names_no_person_leaves_the_byline_empty():
     r = assemble(["By the numbers", "Trade grew 4% in March."], ["byline", "body"], [1.0, 1.0])
     assert r.byline is None
