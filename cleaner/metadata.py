@@ -128,6 +128,9 @@ NUMERIC_DATE = re.compile(
 #: A dateline may be up to this many days after the reference date and still be of the
 #: reference's year: the page's date is often stamped in another time zone.
 FUTURE_SLACK_DAYS = 2
+#: A date written `3/5/2022` is read in the order that puts it this close to the reference
+#: date, when the other order does not (a page's date is its story's, or a few days later).
+NEAR_REFERENCE_DAYS = 7
 
 #: How far back a year is looked for: 29 February comes at least once in this many years.
 LEAP_CYCLE_YEARS = 8
@@ -179,21 +182,27 @@ def _month_number(name: str) -> int:
     return _MONTH_NUMBERS[name.strip(".")[:3].casefold()]
 
 
-def _numeric_iso(m: re.Match[str]) -> str | None:
+def _numeric_iso(m: re.Match[str], reference: dt.date | None = None) -> str | None:
     """Day and month in numbers: dots put the day first (`14.01.2008`); with slashes the order
-    is the writer's (`12/30/2007` American, `14/01/2008` British) and is known only when one
-    number is over 12; `07/01/2008` could be either, and gets no ISO date."""
+    is the writer's (`12/30/2007` American, `14/01/2008` British) and is known when one
+    number is over 12, or when one reading alone falls within `NEAR_REFERENCE_DAYS` of the
+    reference date (`3/5/2022` on a page of 2022-05-04 is 3 May); else (`07/01/2008`) there
+    is no ISO date."""
     a, b, year = int(m["a"]), int(m["b"]), int(m["year"])
     if m["sep"] == ".":
-        day, month = a, b
-    elif a > 12 >= b:
-        day, month = a, b
-    elif b > 12 >= a:
-        day, month = b, a
-    elif a == b:
-        day = month = a
-    else:
+        return _valid_iso(year, b, a)
+    if a > 12 >= b or a == b:
+        return _valid_iso(year, b, a)
+    if b > 12 >= a:
+        return _valid_iso(year, a, b)
+    if reference is None:
         return None
+    near = [iso for iso in (_valid_iso(year, a, b), _valid_iso(year, b, a))
+            if iso and abs((dt.date.fromisoformat(iso) - reference).days) <= NEAR_REFERENCE_DAYS]
+    return near[0] if len(near) == 1 else None
+
+
+def _valid_iso(year: int, month: int, day: int) -> str | None:
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
@@ -216,7 +225,7 @@ def iso_date(written: str | None, reference: DateLike | None = None) -> str | No
             return None
     numeric = NUMERIC_DATE.search(written)
     if numeric is not None:
-        return _numeric_iso(numeric)
+        return _numeric_iso(numeric, as_reference_date(reference))
     m = DATE.search(written)
     if m is None:
         return None

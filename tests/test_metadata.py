@@ -346,6 +346,10 @@ def test_a_dateline_line_with_no_place_or_date_keeps_only_its_raw_text():
         ("14/01/2008", None, "2008-01-14"),  # a first number over 12 is the day
         ("12/30/2007", None, "2007-12-30"),  # a second one over 12: written the American way
         ("05/05/2008", None, "2008-05-05"),
+        # Either order; the one near the reference (modern 0198, dev: a page of 2022-05-04).
+        ("3/5/2022", "2022-05-04", "2022-05-03"),
+        ("07/01/2008", "2008-01-10", "2008-01-07"),
+        ("07/01/2008", "2008-07-03", "2008-07-01"),
         ("24. Oktober 2022", None, "2022-10-24"),  # German month names
         ("3. März", "2021-03-10", "2021-03-03"),
         ("12. Dez. 2019", None, "2019-12-12"),
@@ -360,7 +364,8 @@ def test_iso_date_uses_the_written_year_or_the_nearest_one_at_or_before_the_refe
 @pytest.mark.parametrize(
     ("written", "reference"),
     [("April 30", None), ("April 31", "2025-05-05"), (None, None),
-     ("07/01/2008", "2008-01-10"),  # 7 January or 1 July: the order of slashed numbers is unknown
+     ("07/01/2008", None),  # 7 January or 1 July: the order of slashed numbers is unknown,
+     ("07/01/2008", "2008-04-01"),  # and neither reading is near the reference
      ("31.02.2020", None)],
 )
 def test_iso_date_is_none_without_a_year_or_for_an_impossible_day(written, reference):
