@@ -110,7 +110,8 @@ _MONTH = (
     r"(?i:Jan(?:uary?)?|Feb(?:ruary?)?|Mar(?:ch)?|M(?:ä|ae)rz?|Apr(?:il)?|May|Mai|June?|Juni|July?|Juli"
     r"|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Okt(?:ober)?|Nov(?:ember)?|De[cz](?:ember)?)\.?"
 )
-_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)"
+_WEEKDAY_NAME = r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?"
+_WEEKDAY = rf"(?:{_WEEKDAY_NAME}\.?,?\s+)"
 #: `April 30`, `Sept. 28, 2017`, `30 April 2017`, `Jan 24, 2018`, `Saturday, October 26, 2013`
 #: (a weekday from a word's start: not the `mon,` of `Evan Symon, August 14`; glued dates are
 #: read, `Posted on28. Juli 2019`)
@@ -219,10 +220,7 @@ def iso_date(written: str | None, reference: DateLike | None = None) -> str | No
         return None
     iso = ISO_DATE.search(written)
     if iso is not None:
-        try:
-            return dt.date(int(iso["year"]), int(iso["month"]), int(iso["day"])).isoformat()
-        except ValueError:
-            return None
+        return _valid_iso(int(iso["year"]), int(iso["month"]), int(iso["day"]))
     numeric = NUMERIC_DATE.search(written)
     if numeric is not None:
         return _numeric_iso(numeric, as_reference_date(reference))
@@ -233,10 +231,7 @@ def iso_date(written: str | None, reference: DateLike | None = None) -> str | No
     day = int(m["day"] or m["day2"])
     year = m["year"] or m["year2"]
     if year:
-        try:
-            return dt.date(int(year), month, day).isoformat()
-        except ValueError:  # 31 April
-            return None
+        return _valid_iso(int(year), month, day)  # None for 31 April
     ref = as_reference_date(reference)
     if ref is None:
         return None
@@ -439,9 +434,7 @@ STAMP_MAX_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]+")
 #: Not counted among those words: a weekday and `AM`/`PM` (`Published: Wednesday, 2 January,
 #: 2008, 02:42 AM Doha Time`).
-_UNCOUNTED_STAMP_WORD = re.compile(
-    r"(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?|[ap]m", re.IGNORECASE
-)
+_UNCOUNTED_STAMP_WORD = re.compile(rf"{_WEEKDAY_NAME}|[ap]m", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
