@@ -202,10 +202,10 @@ def warm_up(kinds: Iterable[str] = ("text",)) -> None:
 
     A model that does not load is a `SetupError`: no record could be cleaned.
     """
-    from cleaner import clickbait, lexicon, model
+    from cleaner import clickbait, lexicon, model, wording
 
     loads = (("line model", model.line_model), ("headline model", clickbait.headline_model),
-             ("byline word list", lexicon.lowercase_words))
+             ("wording model", wording.wording_model), ("byline word list", lexicon.lowercase_words))
     for name, load in loads:
         try:
             load()

@@ -225,24 +225,36 @@ class HeadlineModel:
 
     def decision(self, headlines: Sequence[str]) -> np.ndarray:
         """The linear model's margin; NaN for headlines with nothing to score."""
-        out = np.full(len(headlines), np.nan)
-        for index, groups in _chunks(headlines, self.settings):
-            num = np.zeros(len(index))
-            den = np.zeros(len(index))
-            for rows, buckets in groups:
-                num += np.bincount(rows, weights=self.weighted_coef[buckets], minlength=len(index))
-                den += np.bincount(rows, weights=self.idf_squared[buckets], minlength=len(index))
-            with np.errstate(invalid="ignore", divide="ignore"):  # no n-gram at all: NaN
-                out[index] = num / np.sqrt(den) + self.intercept
-        return out
+        return margins((self,), headlines)[0]
 
     def scores(self, headlines: Sequence[str]) -> np.ndarray:
-        z = self.decision(headlines)
+        return self.probability(self.decision(headlines))
+
+    def probability(self, z: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities of margins; `EMPTY_SCORE` where the margin is NaN."""
         a, b = self.calibration
         out = np.full(len(z), EMPTY_SCORE)
         has = ~np.isnan(z)
         out[has] = 1.0 / (1.0 + exp(-(a * z[has] + b)))
         return out
+
+
+def margins(models: Sequence[HeadlineModel], headlines: Sequence[str]) -> list[np.ndarray]:
+    """Each model's margin of every headline (NaN: nothing to score), the n-grams hashed once:
+    models of the same `Settings` differ only in their weights."""
+    if any(m.settings != models[0].settings for m in models):
+        raise ValueError("models scored together must share their settings")
+    out = [np.full(len(headlines), np.nan) for _ in models]
+    for index, groups in _chunks(headlines, models[0].settings):
+        for model, z in zip(models, out, strict=True):
+            num = np.zeros(len(index))
+            den = np.zeros(len(index))
+            for rows, buckets in groups:
+                num += np.bincount(rows, weights=model.weighted_coef[buckets], minlength=len(index))
+                den += np.bincount(rows, weights=model.idf_squared[buckets], minlength=len(index))
+            with np.errstate(invalid="ignore", divide="ignore"):  # no n-gram at all: NaN
+                z[index] = num / np.sqrt(den) + model.intercept
+    return out
 
 
 def file_digest(path: Path) -> str:

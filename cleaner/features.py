@@ -25,8 +25,9 @@ import numpy as np
 
 from cleaner import _literals
 from cleaner import patterns as p
-from cleaner.clickbait import clickbait_scores
+from cleaner.clickbait import headline_model, margins
 from cleaner.numeric import log1p_counts
+from cleaner.wording import wording_model
 
 BASE_NAMES: tuple[str, ...] = (
     "blank",
@@ -63,6 +64,7 @@ BASE_NAMES: tuple[str, ...] = (
     "reporting_present",
     "reporting_past",
     "clickbait",
+    "wording",
 )
 _B = {name: i for i, name in enumerate(BASE_NAMES)}
 
@@ -81,6 +83,7 @@ NEIGHBOUR_NAMES: tuple[str, ...] = (
     "byline",
     "editor_tag",
     "clickbait",
+    "wording",
 )
 NEIGHBOUR_OFFSETS: tuple[int, ...] = (-2, -1, 1, 2)
 
@@ -118,6 +121,7 @@ DOC_NAMES: tuple[str, ...] = (
     "doc_frac_sentences",
     "doc_mean_log_chars",
     "doc_frac_bullets",
+    "doc_mean_wording",
 )
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -136,7 +140,7 @@ HEADLINE_MAX_WORDS = 25
 #: what the shipped line model learnt: they were once written as `2 <= expm1(log_words) <= 25`,
 #: and the C library's round trip puts 2 words just below 2 and 25 just above 25.
 HEADLINE_LIKE_WORDS = (3, 24)
-#: `clickbait` of a line too long to be a headline: the headline model is not asked.
+#: `clickbait` and `wording` of a line too long to be a headline: neither model is asked.
 NOT_A_HEADLINE = -1.0
 #: `colon_in_head`: a colon within this many characters of the line's start.
 HEAD_CHARS = 30
@@ -412,17 +416,25 @@ def base_matrix(lines: list[str]) -> np.ndarray:
 
 
 def _headline_columns(batch: _Batch, log_words: np.ndarray) -> dict[str, np.ndarray]:
-    """The headline model's clickbait probability of every headline-length line.
+    """The headline model's clickbait probability and the wording model's body probability of
+    every headline-length line, from one hashing of their n-grams.
 
     A run of clickbait-shaped lines closing an article is a related tail ("You won't believe
-    ..."), whose wording the shape features cannot see. Longer lines are not asked: the
-    headline model knows nothing of paragraphs, and they are most of a document's text.
+    ...") and `Mehr zum Thema` is no subheading: wording the shape features cannot see.
+    Longer lines are not asked: they are most of a document's text, and prose.
     """
-    col = np.full(len(batch.texts), NOT_A_HEADLINE)
+    clickbait = np.full(len(batch.texts), NOT_A_HEADLINE)
+    wording = np.full(len(batch.texts), NOT_A_HEADLINE)
     short = np.flatnonzero(np.expm1(log_words) <= HEADLINE_MAX_WORDS + 0.5)
     if short.size:
-        col[short] = clickbait_scores([batch.texts[i] for i in short])
-    return {"clickbait": col}
+        texts = [batch.texts[i] for i in short]
+        headline, words = headline_model(), wording_model()
+        models = (headline,) if words is None else (headline, words)
+        z = margins(models, texts)
+        clickbait[short] = headline.probability(z[0])
+        if words is not None:
+            wording[short] = words.probability(z[1])
+    return {"clickbait": clickbait, "wording": wording}
 
 
 # --- context ---------------------------------------------------------------------------------
@@ -571,6 +583,7 @@ def _context(
             segs.mean(np.ascontiguousarray(sentence)),
             segs.mean(log_chars),
             segs.mean(np.ascontiguousarray(col["starts_bullet"])),
+            segs.mean(np.ascontiguousarray(col["wording"])),
         ]
     )[segs.seg]
     return np.hstack(parts + [position, context, doc])

@@ -309,11 +309,14 @@ def test_trafilatura_runs_only_for_a_page_with_an_unsure_block(name):
 
 def test_an_exit_band_stops_the_rows_whose_log_odds_leave_it_and_walks_the_rest_to_the_end():
     from cleaner._trees import outside
+    from cleaner.blocks import block_feature_names
     from cleaner.numeric import exp
     from cleaner.page import analyse
 
-    quick = load_verified().quick
+    model = load_verified()
+    quick = model.quick
     X = np.vstack([analyse(path.read_bytes()).blocks.X for path in sorted(FIXTURES.glob("*.html"))])
+    X = X[:, model.columns(block_feature_names())]  # the columns the model reads, in its order
     at_50 = quick.raw_predict(X, stop=50)[:, 0]
     got = quick.predict_proba(X, [(50, outside(-2.0, 3.0))])[:, 1]
     stopped = (at_50 <= -2.0) | (at_50 >= 3.0)

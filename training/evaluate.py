@@ -165,13 +165,14 @@ def line_model_from(model_dir: Path) -> Iterator[None]:
     SHA256SUMS) instead of the shipped one, inside the block: for comparing a model trained
     with `training.train --out` on dev sites. Training tools only: the package itself loads
     nothing but the model it ships."""
-    from cleaner import model, pipeline
+    from cleaner import model, pipeline, wording
 
     candidate = model._load(model_dir)
     shipped = pipeline.line_model
     pipeline.line_model = lambda: candidate
     try:
-        yield
+        with wording.using(wording.load(model_dir)):
+            yield
     finally:
         pipeline.line_model = shipped
 

@@ -6,7 +6,9 @@ Two passes of gradient-boosted trees: the first labels lines from their own and 
 neighbours' features; the second also sees the first pass's probabilities for the
 neighbouring lines. The second pass is trained on first-pass probabilities predicted
 out-of-fold (folds by site), so it learns how the first pass errs on unseen sites, and
-predicted as the shipped model predicts them, cascade included (`CASCADE`).
+predicted as the shipped model predicts them, cascade included (`CASCADE`). The wording
+model, one of whose scores is a feature of both passes, is trained here too, its scores of
+the training lines predicted out of fold in the same way (`training/wording.py`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import sklearn
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
-from cleaner import features
+from cleaner import features, wording
 from cleaner._trees import Forest
 from cleaner.model import (
     CHECKSUMS_FILE,
@@ -37,6 +39,7 @@ from cleaner.model import (
 )
 from training.dataset import SOURCES, Matrix, build_matrix, load_docs
 from training.docs import LabelledDoc
+from training.wording import WORDING_C, train_wording
 
 RANDOM_STATE = 0
 FOLDS = 3
@@ -99,6 +102,7 @@ def config() -> dict:
         "label_weights": LABEL_WEIGHTS,
         "cascade": CASCADE,
         "revised_weight": REVISED_WEIGHT,
+        "wording_c": WORDING_C,
     }
 
 
@@ -145,7 +149,8 @@ def train(
     started = time.time()
     if docs is None:
         docs = [d for d in load_docs(sources) if d.split == "train"]
-    m = build_matrix(docs)
+    with wording.using(None):  # the `wording` column is filled out of fold below
+        m = build_matrix(docs)
     lab = m.labelled
     y = m.y[lab].astype(str)
     classes = np.unique(y)
@@ -153,6 +158,7 @@ def train(
     print(f"training on {len(docs)} documents, {int(lab.sum())} labelled lines, "
           f"{len({d.group for d in docs})} groups; classes {list(classes)}", flush=True)
 
+    m, words = train_wording(docs, m, w, FOLDS)
     oof = out_of_fold_proba(docs, m, w, classes)
     X2 = features.second_pass_features(m.X, oof, m.offsets)
     first = _estimator().fit(m.X[lab], y, sample_weight=w[lab])
@@ -184,8 +190,11 @@ def train(
     # The same trees as plain arrays: what the package loads (no unpickling, no scikit-learn).
     arrays = LineModel.from_bundle(bundle).to_arrays()
     (out_dir / LINE_MODEL_ARRAYS).write_bytes(arrays)
+    wording_bytes = wording.to_bytes(words)
+    (out_dir / wording.WORDING_FILE).write_bytes(wording_bytes)
     (out_dir / CHECKSUMS_FILE).write_text(
-        f"{digest}  {LINE_MODEL_FILE}\n{hashlib.sha256(arrays).hexdigest()}  {LINE_MODEL_ARRAYS}\n",
+        f"{digest}  {LINE_MODEL_FILE}\n{hashlib.sha256(arrays).hexdigest()}  {LINE_MODEL_ARRAYS}\n"
+        f"{hashlib.sha256(wording_bytes).hexdigest()}  {wording.WORDING_FILE}\n",
         encoding="ascii",
     )
     (out_dir / "line_model.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
