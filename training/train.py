@@ -158,7 +158,9 @@ def train(
     print(f"training on {len(docs)} documents, {int(lab.sum())} labelled lines, "
           f"{len({d.group for d in docs})} groups; classes {list(classes)}", flush=True)
 
-    m, words = train_wording(docs, m, w, FOLDS)
+    groups, splits = {d.group for d in docs}, {d.split for d in docs}
+    hand = [d for d in load_docs(("modern-hand",)) if d.group in groups and d.split in splits]
+    m, words = train_wording(docs, m, w, FOLDS, hand)
     oof = out_of_fold_proba(docs, m, w, classes)
     X2 = features.second_pass_features(m.X, oof, m.offsets)
     first = _estimator().fit(m.X[lab], y, sample_weight=w[lab])
@@ -174,6 +176,7 @@ def train(
         "train_lines": int(lab.sum()),
         "label_counts": dict(sorted(Counter(y).items())),
         "documents_by_source": dict(sorted(Counter(f"{d.source}|{d.shape}" for d in docs).items())),
+        "wording_hand_labelled_documents": len(hand),
         **config(),
     }
     bundle = {
