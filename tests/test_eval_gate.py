@@ -45,17 +45,8 @@ BEATS_BASELINES = [
     "L3S-GN1|page",
     "news_raw/fakenewscorpus_sample/news_sample.csv|article",
     "modern|page",
-    pytest.param("modern|extract", marks=pytest.mark.xfail(
-        strict=True,
-        reason="known gap (issue 10): on today's extractor output (94 % body lines) the model "
-        "removes more body lines than boilerplate ones, below keeping everything",
-    )),
-    pytest.param("modern, hand-labelled lines|extract", marks=pytest.mark.xfail(
-        strict=True,
-        reason="known gap (issue 10), over every line of modern extractor output: the model "
-        "removes 9 % of the body lines (list items, table rows, short headings) and 29 % of "
-        "the others, below keeping everything",
-    )),
+    "modern|extract",
+    "modern, hand-labelled lines|extract",
 ]
 
 

@@ -21,9 +21,10 @@ from training.docs import LabelledDoc
 CACHE_DIR = Path(__file__).parent / ".cache"
 #: What the shipped line model is trained on (train-split sites of each; DATA.md).
 SOURCES = ("l3s", "modern", "annotations", "wire", "cleaned")
-#: Every source the evaluation scores, on test-split sites. "modern-hand" is evaluation only:
-#: the hand-labelled lines of extractor output of modern pages (training/modern.py), and
-#: "cleaned-modern-hand" their clean texts.
+#: Every source the evaluation scores, on test-split sites. "modern-hand" is not among the
+#: line model's sources: the hand-labelled lines of extractor output of modern pages
+#: (training/modern.py), which train only the wording model (training/train.py, train-split
+#: sites), and "cleaned-modern-hand" their clean texts, evaluation only.
 EVAL_SOURCES = ("l3s", "modern", "modern-hand", "annotations", "cleaned", "cleaned-modern-hand")
 #: Sources whose documents are labelled line by line throughout: their clean text (what
 #: `clean()` returns for them under perfect labels) is exact, so it can be a document too.
