@@ -415,6 +415,11 @@ def base_matrix(lines: list[str]) -> np.ndarray:
     return base
 
 
+def headline_length(log_words: np.ndarray) -> np.ndarray:
+    """Which lines the headline and wording models are asked about: `HEADLINE_MAX_WORDS` or fewer."""
+    return np.expm1(log_words) <= HEADLINE_MAX_WORDS + 0.5
+
+
 def _headline_columns(batch: _Batch, log_words: np.ndarray) -> dict[str, np.ndarray]:
     """The headline model's clickbait probability and the wording model's body probability of
     every headline-length line, from one hashing of their n-grams.
@@ -425,7 +430,7 @@ def _headline_columns(batch: _Batch, log_words: np.ndarray) -> dict[str, np.ndar
     """
     clickbait = np.full(len(batch.texts), NOT_A_HEADLINE)
     wording = np.full(len(batch.texts), NOT_A_HEADLINE)
-    short = np.flatnonzero(np.expm1(log_words) <= HEADLINE_MAX_WORDS + 0.5)
+    short = np.flatnonzero(headline_length(log_words))
     if short.size:
         texts = [batch.texts[i] for i in short]
         headline, words = headline_model(), wording_model()

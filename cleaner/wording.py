@@ -23,6 +23,8 @@ import numpy as np
 from cleaner.clickbait import HeadlineModel, Settings, headline_model
 from cleaner.integrity import loaded_once, read_pins, verified_bytes
 
+# The line model's directory and pin file (cleaner/model.py), named here again: model.py
+# imports features.py, which imports this module, so this one cannot import model.py.
 MODEL_DIR = Path(__file__).parent / "models"
 WORDING_FILE = "wording.npz"
 CHECKSUMS_FILE = "SHA256SUMS"

@@ -63,10 +63,8 @@ _WORDING = features.BASE_NAMES.index("wording")
 
 def short_rows(m: Matrix) -> np.ndarray:
     """Rows the wording model scores: non-blank lines of headline length (`_headline_columns`)."""
-    base = m.X[:, : len(features.BASE_NAMES)]
-    words = np.expm1(base[:, features.BASE_NAMES.index("log_words")])
-    blank = base[:, features.BASE_NAMES.index("blank")] > 0
-    return np.flatnonzero(~blank & (words <= features.HEADLINE_MAX_WORDS + 0.5))
+    blank = m.X[:, features.BASE_NAMES.index("blank")] > 0
+    return np.flatnonzero(~blank & features.headline_length(m.X[:, features.BASE_NAMES.index("log_words")]))
 
 
 def fit(texts: list[str], is_body: np.ndarray, weights: np.ndarray) -> HeadlineModel:
