@@ -9,7 +9,9 @@ reads, and cleaner/metadata.py reads them:
   place dateline alone, its agency named (`WASHINGTON (AFP)` read as `other`), comes before
   the labelled lines outside the header; else a date stamp in the header
   that the model took off under another label (`Posted : Mon, 31 Dec 2007` read as
-  `other`), else the first line labelled `dateline` as written;
+  `other`), else one among the story's first lines that the model kept as body
+  (`24. April 2020 | Pressemitteilungen` opening a press release: `_opening`), else the
+  first line labelled `dateline` as written;
 - agency: the dateline's, else the first credit that names one among the lines labelled
   `agency_credit`, then `byline` (`By IANS`, `..., AP Business Writer`), then `legal`
   (a copyright held by an agency of the table only: `© 2008 AFP`), then a line of the
@@ -90,6 +92,17 @@ def _header(lines: Sequence[Line], excluded: frozenset[str] = _NOT_THIS_STORY) -
             if line.label != "body" and line.label not in excluded]
 
 
+def _opening(lines: Sequence[Line]) -> list[Line]:
+    """The story's first body line and the `HEADER_BELOW` non-blank lines under it that are
+    body too: where a stamp the model kept in the text stands (`Stand: 28.04.2020 18:00 Uhr`
+    under a headline). Read for a date only: a stamp kept is still the story's date."""
+    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), None)
+    if first_body is None:
+        return []
+    below = [line for line in lines[first_body:] if line.text.strip()][: HEADER_BELOW + 1]
+    return [line for line in below if line.label == "body"]
+
+
 def _under_title(lines: Sequence[Line]) -> list[Line]:
     """The lines taken off right below the first line labelled `title`, nearest first (a
     byline labelled `title` included: the marker says what it is)."""
@@ -124,6 +137,7 @@ def _stamp(lines: Sequence[Line], header: list[Line]) -> md.ParsedDateline | Non
         or _first_reading(header, md.parse_dateline_alone)
         or _labelled_reading(lines)
         or _first_reading(header, md.parse_stamp)
+        or _first_reading(_opening(lines), md.parse_stamp)
         or _first_parsed(lines, "dateline", md.parse_dateline_line)
     )
 

@@ -1074,6 +1074,30 @@ def test_a_date_stamp_under_a_headline_kept_as_body_dates_the_story():
     assert (r.dateline.date, r.dateline.date_iso) == ("06.01.2022", "2022-01-06")
 
 
+@pytest.mark.parametrize(
+    ("source", "lines", "labels", "date"),
+    [
+        # The stamp opens a press release and the model keeps it as body (p 0.44).
+        (f"{MODERN} 0502 (dev)", ["24. April 2020 | Pressemitteilungen",
+                                  "Olafur Eliasson gestaltet Titelseite für die deutschen Zeitungen", BODY],
+         ["body", "body", "body"], "24. April 2020"),
+        # Under the headline, kept as body (p 0.75).
+        (f"{MODERN} 0896 (dev)", ["Interne Unterlagen im Netz Daten von Rheinmetall gehackt",
+                                  "Stand: 28.04.2020 18:00 Uhr", BODY],
+         ["title", "body", "body"], "28.04.2020"),
+    ],
+)
+def test_a_date_stamp_kept_as_body_among_the_storys_first_lines_dates_the_story(source, lines, labels, date):
+    r = assemble(lines, labels, [1.0] * len(lines))
+    assert r.dateline.date == date, source
+    assert r.text.splitlines()[0] == lines[labels.index("body")]  # still in the text
+
+
+def test_a_date_stamp_kept_as_body_further_into_the_story_does_not_date_it():
+    lines = [BODY, BODY, BODY, "Stand: 28.04.2020 18:00 Uhr", BODY]
+    assert assemble(lines, ["body"] * len(lines), [1.0] * len(lines)).dateline is None
+
+
 def test_a_date_stamp_taken_off_under_another_label_just_above_the_body_dates_the_story():
     # L3S 1ef621ac (dev): the model labels the stamp other, at 0.99.
     lines = ["Posted : Mon, 31 Dec 2007 16:00:00 GMT", "Share", BODY]
