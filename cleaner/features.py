@@ -521,12 +521,16 @@ class _Segments:
         return np.where(lo == hi, s[lo], (s[lo] + s[hi]) / 2)
 
     def mean(self, x: np.ndarray) -> np.ndarray:
-        """Per segment: `np.mean` of its rows along axis 0.
+        """Per segment: the mean of its rows of a 2-d `x` (one column per quantity).
 
-        One call per segment: `np.add.reduceat` sums in another order than `np.mean`
-        (pairwise along a 1-d array, row by row down a 2-d one), and the last bit differs.
+        `np.add.reduceat` adds a segment's rows one after another, as `np.mean(axis=0)` of a
+        2-d array does, so the figures are its to the bit, whatever the batch (a 1-d array's
+        `np.mean` adds pairwise instead: pass columns, not vectors). One call for the batch:
+        one `np.mean` a document and column took a third of the context features' time.
         """
-        return np.array([x[s : s + n].mean(axis=0) for s, n in zip(self.starts, self.sizes, strict=True)])
+        if x.ndim != 2:
+            raise ValueError("Segments.mean takes rows of columns (a 2-d array)")
+        return np.add.reduceat(x, self.starts, axis=0) / self.sizes[:, None]
 
 
 def _context(
@@ -582,15 +586,8 @@ def _context(
             log_chars - segs.median(log_chars)[segs.seg],
         ]
     ).astype(float)
-    doc = np.column_stack(
-        [
-            log1p_counts(segs.sizes),
-            segs.mean(np.ascontiguousarray(sentence)),
-            segs.mean(log_chars),
-            segs.mean(np.ascontiguousarray(col["starts_bullet"])),
-            segs.mean(np.ascontiguousarray(col["wording"])),
-        ]
-    )[segs.seg]
+    means = segs.mean(np.column_stack([sentence, log_chars, col["starts_bullet"], col["wording"]]))
+    doc = np.column_stack([log1p_counts(segs.sizes), means])[segs.seg]
     return np.hstack(parts + [position, context, doc])
 
 
