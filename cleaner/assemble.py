@@ -78,12 +78,16 @@ TITLE_BELOW = 2
 _NOT_A_CREDIT = frozenset({"body", "related", "comment"})
 
 
+def _index_of_first(lines: Sequence[Line], label: str) -> int | None:
+    return next((i for i, line in enumerate(lines) if line.label == label), None)
+
+
 def _header(lines: Sequence[Line], excluded: frozenset[str] = _NOT_THIS_STORY) -> list[Line]:
     """The lines taken off around the story's start that may belong to its header: up to
     `HEADER_REACH` + 1 non-blank lines above the first body line, nearest first, then
     `HEADER_BELOW` below it (when that first line is the headline kept as body, the stamp
     and byline come after it). Lines labelled one of `excluded` are left out."""
-    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), None)
+    first_body = _index_of_first(lines, "body")
     if first_body is None:
         return []
     above = [line for line in lines[:first_body] if line.text.strip()][-(HEADER_REACH + 1):]
@@ -102,7 +106,7 @@ def _opening(lines: Sequence[Line]) -> list[Line]:
     """The story's first body line and the `HEADER_BELOW` non-blank lines under it, those that
     are body and short enough to be a stamp the model kept in the text (`Stand: 28.04.2020
     18:00 Uhr` under a headline). Read for a date only: a stamp kept is still the story's date."""
-    first_body = next((i for i, line in enumerate(lines) if line.label == "body"), None)
+    first_body = _index_of_first(lines, "body")
     if first_body is None:
         return []
     below = [line for line in lines[first_body:] if line.text.strip()][: HEADER_BELOW + 1]
@@ -113,7 +117,7 @@ def _opening(lines: Sequence[Line]) -> list[Line]:
 def _under_title(lines: Sequence[Line]) -> list[Line]:
     """The lines taken off right below the first line labelled `title`, nearest first (a
     byline labelled `title` included: the marker says what it is)."""
-    at = next((i for i, line in enumerate(lines) if line.label == "title"), None)
+    at = _index_of_first(lines, "title")
     if at is None:
         return []
     below = [line for line in lines[at + 1:] if line.text.strip()][:TITLE_BELOW]
