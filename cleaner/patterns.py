@@ -63,12 +63,23 @@ RELATED_HEADER = re.compile(
     r"^\W*(?:you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested)|related(?:\s+\w+){0,2}"
     r"|read\s+(?:more|also|next)|also\s+read|see\s+also|more\s+(?:from|stories|news|on)\b.{0,40}"
     r"|most\s+(?:read|popular|viewed|shared)\b.{0,40}|don'?t\s+miss|recommended(?:\s+\w+){0,2}"
-    r"|trending(?:\s+\w+){0,2}|top\s+stories|latest\s+news|what\s+to\s+read\s+next)\W*$",
+    r"|trending(?:\s+\w+){0,2}|top\s+stories|latest\s+news|what\s+to\s+read\s+next"
+    # German, French, Spanish, Italian, Portuguese, Dutch, Polish: the training pages' languages.
+    r"|mehr\s+(?:zum\s+thema|zu\s+(?:diesem\s+)?thema|artikel|nachrichten|news|beiträge)\b.{0,40}"
+    r"|mehr\s+(?:aus|von)\s+(?:der|dem|den|diesem|dieser)\b.{0,40}"
+    r"|(?:das|dies)\s+(?:könnte|dürfte)\s+sie\s+(?:auch\s+)?interessieren|lesen\s+sie\s+(?:auch|mehr|weiter)"
+    r"|auch\s+interessant|siehe\s+auch|meistgelesen\w*|top[-\s]?themen|empfehlungen"
+    r"|(?:weitere|ähnliche|verwandte)\s+(?:artikel|beiträge|nachrichten|themen|meldungen|news|links)"
+    r"|(?:à\s+)?lire\s+(?:aussi|également)|sur\s+le\s+même\s+sujet|(?:te|le)\s+(?:puede|podría)\s+interesar"
+    r"|lee\s+también|(?:noticias|artículos)\s+relacionad[oa]s|leggi\s+anche|articoli\s+correlati"
+    r"|(?:leia|veja)\s+(?:também|mais)|lees\s+ook|(?:czytaj|zobacz)\s+(?:też|także|również|więcej))\W*$",
     re.IGNORECASE,
 )
 #: `READ MORE: <headline>` inside a body.
 INLINE_RELATED = re.compile(
-    r"^\W*(?:read\s+more|also\s+read|read\s+also|related|see\s+also|watch|must\s+read)\s*[:|-]\s*\S",
+    r"^\W*(?:read\s+more|also\s+read|read\s+also|related|see\s+also|watch|must\s+read"
+    r"|mehr\s+zum\s+thema|lesen\s+sie\s+(?:auch|mehr)|auch\s+interessant|siehe\s+auch|(?:à\s+)?lire\s+aussi"
+    r"|lee\s+también|leia\s+também|leggi\s+anche|czytaj\s+(?:też|także))\s*[:|-]\s*\S",
     re.IGNORECASE,
 )
 SUMMARY_HEADER = re.compile(
@@ -77,22 +88,33 @@ SUMMARY_HEADER = re.compile(
     re.IGNORECASE,
 )
 #: The lookahead of the words' first letters changes no match: it spares the case-insensitive
-#: engine trying all its words at every word start (2-3x faster on paragraphs).
+#: engine trying all its words at every word start (2-3x faster on paragraphs). The words of
+#: PROMO, LEGAL and CAPTION are written in ASCII, `\w` standing for an accented letter
+#: (`suscr\wbete`): a non-ASCII letter would cost them their case-sensitive twin, which runs on
+#: folded text twice as fast (cleaner/_literals.py).
 PROMO = re.compile(
-    r"\b(?=[acdfijlnprstwy])(?:subscribe|newsletter|sign\s+up|follow\s+us|like\s+us|share\s+(?:this|on)|click\s+here"
-    r"|download\s+(?:the|our)\s+app|advertisement|sponsored|donate|support\s+our|join\s+us"
-    r"|whatsapp|telegram|facebook|twitter|instagram|youtube|podcast|log\s+in|sign\s+in|register)\b",
+    r"\b(?=[acdfhijklnprstuvwy])(?:subscribe|newsletter|sign\s+up|follow\s+us|like\s+us|share\s+(?:this|on)"
+    r"|click\s+here|download\s+(?:the|our)\s+app|advertisement|sponsored|donate|support\s+our|join\s+us"
+    r"|whatsapp|telegram|facebook|twitter|instagram|youtube|podcast|log\s+in|sign\s+in|register"
+    r"|abonnieren|abonnez|suscr\wbete|iscriviti|abonneer|folgen\s+sie\s+uns|folgt\s+uns|suivez-nous"
+    r"|s\wguenos|seguici|siga-nos|volg\s+ons|hier\s+klicken|klicken\s+sie\s+hier|udost\wpnij"
+    r"|jetzt\s+(?:abonnieren|anmelden|registrieren|spenden))\b",
     re.IGNORECASE,
 )
 LEGAL = re.compile(
     r"©|\bcopyright\b|all\s+rights\s+reserved|terms\s+(?:of\s+(?:use|service)|and\s+conditions)"
-    r"|privacy\s+policy|cookie|disclaimer|may\s+not\s+be\s+(?:published|reproduced)",
+    r"|privacy\s+policy|cookie|disclaimer|may\s+not\s+be\s+(?:published|reproduced)"
+    r"|\bimpressum\b|datenschutz(?:erkl\wrung|hinweise?|bestimmungen)|alle\s+rechte\s+vorbehalten"
+    r"|nutzungsbedingungen|tous\s+droits\s+r\wserv\ws|mentions\s+l\wgales|derechos\s+reservados"
+    r"|aviso\s+legal|pol\wtica\s+de\s+privacidad|diritti\s+riservati|prawa\s+zastrze\w+one|privacybeleid",
     re.IGNORECASE,
 )
 #: The unanchored credits behind a lookahead of their first characters (as PROMO's words).
 CAPTION = re.compile(
-    r"^\s*\(?(?:photo|image|picture|file\s+photo|credit|video|pic)s?\s*(?::|\||by\b|/)"
-    r"|(?=[gars/(])(?:getty\s+images|\bafp/|/afp\b|\breuters/|\bap\s+photo|\(photo\b|\(image\b|shutterstock)",
+    r"^\s*\(?(?:photo|image|picture|file\s+photo|credit|video|pic"
+    r"|foto|bild|bilder|abbildung|grafik|imagen|immagine)s?\s*(?::|\||by\b|/)"
+    r"|(?=[abfgrst/(])(?:getty\s+images|\bafp\s*/|/afp\b|\breuters/|\bap\s+photo|\(photo\b|\(image\b"
+    r"|shutterstock|\bfotos?\s*:|\bbild\s*:|symbolbild|beitragsbild|titelbild|bildquelle)",
     re.IGNORECASE,
 )
 DATE_STAMP = re.compile(

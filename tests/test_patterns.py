@@ -1,5 +1,7 @@
 """Shapes the features and metadata parsers recognise, with the negatives that must not match."""
 
+import re
+
 import pytest
 
 from cleaner import patterns as p
@@ -70,6 +72,57 @@ def test_a_body_sentence_is_not_a_related_header():
     assert not p.RELATED_HEADER.match("Read more about the treaty in the ministry's statement, it said.")
 
 
+# Real headers, credits and notices of the training pages' other languages (train-split sites).
+@pytest.mark.parametrize("line", [
+    "Das könnte Sie auch interessieren", "Mehr zum Thema:", "Ähnliche Beiträge", "Lesen Sie auch",
+    "MEISTGELESEN",
+    "Mehr aus der Sendung", "Te puede interesar:", "À lire aussi", "Sur le même sujet", "Czytaj też:",
+    "Veja Também", "Siehe auch",
+])
+def test_related_headers_in_other_languages(line):
+    assert p.RELATED_HEADER.match(line)
+
+
+@pytest.mark.parametrize("line", ["mehr aus unserem Leben hätten machen können.",
+                                  "Weitere Artikel zum Thema finden Sie in unserem Archiv, sagte er."])
+def test_german_sentences_are_not_related_headers(line):
+    assert not p.RELATED_HEADER.match(line)
+
+
+def test_inline_related_in_german_is_related():
+    assert p.INLINE_RELATED.match("Lesen Sie auch: Die Bahn streicht Verbindungen")
+    line = "Mehr zum Thema: Die Bahn streicht Verbindungen"
+    assert p.strip_inline_related(line) == "Die Bahn streicht Verbindungen"
+
+
+@pytest.mark.parametrize("line", ["(Bildquelle: auto-motor.at/Stefan Gruber)", "Foto: Ricardo Correa",
+                                  "Beitragsbild via Unsplash.", "AFP / MARCO BERTORELLO",
+                                  "A100-Aktivist Tobias Trommer (Foto: Privat)"])
+def test_photo_credits_in_other_languages(line):
+    assert p.CAPTION.search(line)
+
+
+@pytest.mark.parametrize("line", ["Bildung ist ein Menschenrecht.", "Das Bild der Partei hat gelitten."])
+def test_german_words_containing_bild_are_not_credits(line):
+    assert not p.CAPTION.search(line)
+
+
+@pytest.mark.parametrize(("line", "pattern"), [
+    ("© 2021 Alle Rechte vorbehalten.", p.LEGAL), ("Datenschutzerklärung", p.LEGAL),
+    (":: Impressum", p.LEGAL),
+    ("JETZT ABONNIEREN", p.PROMO), ("Folgen Sie uns auf", p.PROMO), ("Síguenos en Google News", p.PROMO),
+    ("Udostępnij na FB", p.PROMO),
+])
+def test_notices_and_prompts_in_other_languages(line, pattern):
+    assert pattern.search(line)
+
+
+@pytest.mark.parametrize("line", ["Der Datenschutz hat Vorrang, sagte die Ministerin.",
+                                  "Die Forscher teilen die Ergebnisse mit."])
+def test_german_body_sentences_are_no_notice_or_prompt(line):
+    assert not p.LEGAL.search(line) and not p.PROMO.search(line)
+
+
 @pytest.mark.parametrize("line", ["Synopsis", "Key Takeaways", "Key takeaways:"])
 def test_summary_headers(line):
     assert p.SUMMARY_HEADER.match(line)
@@ -88,27 +141,33 @@ def _sample_lines() -> list[str]:
     return [line for f in sorted(samples.glob("*.txt")) for line in f.read_text("utf-8").splitlines()]
 
 
-def test_the_caption_lookahead_changes_no_match():
-    import re
+def _without_lookahead(pattern: re.Pattern[str], first_letters: str) -> re.Pattern[str]:
+    lookahead = f"(?=[{first_letters}])"
+    assert lookahead in pattern.pattern
+    return re.compile(pattern.pattern.replace(lookahead, ""), pattern.flags)
 
-    plain = re.compile(p.CAPTION.pattern.replace("(?=[gars/(])", ""), p.CAPTION.flags)
+
+def test_the_caption_lookahead_changes_no_match():
+    plain = _without_lookahead(p.CAPTION, "abfgrst/(")
     lines = _sample_lines() + ["Photo: Reuters", "Getty Images", "(AFP/File)", "Staff/AFP", "REUTERS/Kim",
                                "AP Photo/Jae C. Hong", "a (photo) here", "(Image: Shutterstock)",
-                               "Agassi, ap photography", "We met a getty images seller", "reuters said"]
-    assert sum(bool(plain.search(line)) for line in lines) >= 8
+                               "Agassi, ap photography", "We met a getty images seller", "reuters said",
+                               "AFP / MARCO BERTORELLO", "Die Ausstellung (Foto: Galli/Malteser)",
+                               "Symbolbild", "Ein Bild: der Hafen", "Bildung für alle", "Titelbilder"]
+    assert sum(bool(plain.search(line)) for line in lines) >= 12
     for line in lines:
         assert bool(p.CAPTION.search(line)) == bool(plain.search(line)), line
 
 
 def test_the_promo_lookahead_changes_no_match():
-    import re
-
-    plain = re.compile(p.PROMO.pattern.replace("(?=[acdfijlnprstwy])", ""), p.PROMO.flags)
+    first_letters = "acdfhijklnprstuvwy"
+    plain = _without_lookahead(p.PROMO, first_letters)
     body = plain.pattern[plain.pattern.index("(?:") + 3 : plain.pattern.rindex(")")]
     words = re.split(r"\|(?![^(]*\))", body)
-    assert "".join(sorted({w[0] for w in words})) == "acdfijlnprstwy"
+    assert "".join(sorted({w[0] for w in words})) == first_letters
     lines = _sample_lines()
     lines += ["SUBSCRIBE to our Newsletter", "Follow us on Twitter | Facebook", "Like us? Sign-up"]
+    lines += ["Jetzt abonnieren", "Folgen Sie uns auf Instagram", "Síguenos en Twitter", "Udostępnij"]
     lines += ["ſubscribe"]  # a long s: case-insensitive `s`, in the lookahead as in the word
     assert any(plain.search(line) for line in lines)
     for line in lines:
