@@ -1,7 +1,8 @@
 """Articles like the seeds, with other datelines, sign-offs, tags and tails, come out as cleanly.
 
 The bodies are Reuters stories of the dev split (training/wire.py keeps every tenth story out
-of training); the wrappers are written here in formats the seeds do not use.
+of training), and a German story's paragraphs from a dev-split page (tag24.de, hand-labelled
+body); the wrappers are written here in formats the seeds do not use.
 """
 
 import cleaner
@@ -75,3 +76,34 @@ def test_title_and_key_points_box_before_an_undated_body():
     assert r.text == "\n".join(BODY_B)
     assert r.title == lines[0]
     assert r.summary == [lines[3][2:], lines[4][2:]]
+
+
+BODY_DE = [
+    "Zudem seien zwei Erwachsene umgekommen, als sich das Feuer im Treppenhaus ausbreitete, "
+    "teilte der Zivilschutz am Samstag mit.",
+    "Das zweistöckige Haus in Rostow nordöstlich der Hauptstadt Moskau war aus bislang nicht "
+    "geklärten Gründen in Brand geraten.",
+    "Das Dachgeschoss brannte vollkommen aus. Die Kinder waren nach Angaben der Agentur Tass "
+    "zwischen anderthalb und vier Jahren alt.",
+]
+
+
+def test_german_dpa_dateline_photo_credit_and_related_tail():
+    tail = [
+        "Waldbrände in Sibirien: Rauch zieht bis nach Alaska",
+        "Diese fünf Fehler machen fast alle beim Grillen",
+        "Wetter am Wochenende: Jetzt kommt der Schnee",
+    ]
+    lines = [
+        "Moskau (dpa) - " + BODY_DE[0],
+        *BODY_DE[1:],
+        "Foto: Uncredited/AP/dpa",
+        "Das könnte Sie auch interessieren",
+        *tail,
+        "Folgen Sie uns auf Facebook und Instagram",
+    ]
+    r = cleaner.clean("\n".join(lines))
+    assert r.text == "\n".join(BODY_DE)
+    assert (r.dateline.location, r.dateline.agency) == ("Moskau", "dpa")
+    assert r.related[: len(tail)] == tail
+    assert [line.label for line in r.lines[3:5]] == ["caption", "related"]
