@@ -38,12 +38,15 @@ def render(meta: dict, report: dict, checksums: str) -> str:
 
 `line_model.joblib`: two passes of scikit-learn `HistGradientBoostingClassifier` over the
 per-line features of `cleaner/features.py` (shape, length, punctuation, capitals, digits,
-position from start and end, dateline / agency / editor-tag / bullet / header shapes, the same
-for two neighbours up and down, distance from related and summary headers, how much prose
-follows), the headline model's clickbait score and the wording model's body score of each
-short line (`wording.npz`: logistic regression over the headline model's hashed word and
-character n-grams, trained with the line model on the same lines, its scores of the training
-lines predicted out of fold; C = {meta.get('wording_c')}). The second pass also sees the
+position from start and end, dateline / agency / editor-tag / bullet / header shapes, those
+of related headers, photo credits, legal notices and prompts in English and in the training
+pages' other languages too (German, French, Spanish, Italian, Portuguese, Dutch, Polish:
+`cleaner/patterns.py`), the same for two neighbours up and down, distance from related and
+summary headers, how much prose follows), the headline model's clickbait score and the
+wording model's body score of each short line (`wording.npz`: logistic regression over the
+headline model's hashed word and character n-grams, trained with the line model on the same
+lines, its scores of the training lines predicted out of fold; C = {meta.get('wording_c')}).
+The second pass also sees the
 first pass's probabilities of the line and its neighbours (trained on out-of-fold
 predictions, folds by site). Cascade (`cleaner/model.py`):
 a line whose first-pass probability is at least an exit's after that exit's iterations
