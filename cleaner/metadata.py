@@ -808,9 +808,10 @@ def summary_item(line: str) -> str | None:
 
 def related_item(line: str) -> str | None:
     """A related line as its headline: header (`You may also like`, `Most read in World`)
-    -> None, `READ MORE: Some headline` -> `Some headline`, `- Headline` -> `Headline`."""
+    or a prompt closing the run (`Follow us on Facebook`) -> None, `READ MORE: Some headline`
+    -> `Some headline`, `- Headline` -> `Headline`."""
     text = _cell(line)
-    if not text or p.RELATED_HEADER.match(text):
+    if not text or p.RELATED_HEADER.match(text) or p.PROMPT.match(text):
         return None
     text = p.strip_inline_related(text)
     return p.strip_list_marker(text) or None

@@ -82,6 +82,15 @@ INLINE_RELATED = re.compile(
     r"|lee\s+también|leia\s+também|leggi\s+anche|czytaj\s+(?:też|także))\s*[:|-]\s*\S",
     re.IGNORECASE,
 )
+#: A prompt to the reader opening a line (`Follow us on Facebook`, `Sign up for our newsletter`,
+#: `Jetzt abonnieren`): no headline, though it may close a run of related ones.
+PROMPT = re.compile(
+    r"^\W*(?:follow\s+us|sign\s+up|subscribe|like\s+us|join\s+us|download\s+(?:the|our)\s+app|click\s+here"
+    r"|share\s+(?:this|on)|get\s+(?:our|the)\s+(?:newsletter|app)|folgen\s+sie\s+uns|folgt\s+uns"
+    r"|(?:jetzt\s+)?(?:abonnieren|anmelden|registrieren)|abonnez|suivez-nous|s\wguenos|suscr\wbete|seguici"
+    r"|iscriviti)\b",
+    re.IGNORECASE,
+)
 SUMMARY_HEADER = re.compile(
     r"^\W*(?:synopsis|key\s+(?:takeaways?|points|highlights|facts)|highlights|summary|in\s+brief"
     r"|at\s+a\s+glance|tl;?\s*dr|the\s+big\s+picture|why\s+it\s+matters)\W*$",

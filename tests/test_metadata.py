@@ -702,6 +702,19 @@ def test_related_lines_give_their_headlines_without_headers(line, item):
     assert md.related_item(line) == item
 
 
+@pytest.mark.parametrize("line", ["Follow us on Facebook and Twitter", "Sign up for our daily newsletter",
+                                  "Folgen Sie uns auf Facebook und Instagram", "Jetzt abonnieren"])
+def test_a_prompt_closing_a_related_run_is_no_headline(line):
+    assert md.related_item(line) is None
+
+
+@pytest.mark.parametrize("line", ["Facebook fined $5bn over privacy failures",
+                                  "Follow the money: who pays for the new stadium",
+                                  "Subscribers flee streaming service after price rise"])
+def test_headlines_naming_a_network_or_a_verb_of_prompts_stay_headlines(line):
+    assert md.related_item(line) == line
+
+
 # --- assembly: each field reads only the lines labelled for it ----------------------------------
 
 
