@@ -85,19 +85,17 @@ INLINE_RELATED = re.compile(
     r"|lee\s+también|leia\s+também|leggi\s+anche|czytaj\s+(?:też|także))\s*[:|-]\s*\S",
     re.IGNORECASE,
 )
-#: A prompt to the reader opening a line (`Follow us on Facebook`, `Sign up for our newsletter`,
-#: `Jetzt abonnieren`): no headline, though it may close a run of related ones.
-PROMPT = re.compile(
-    r"^\W*(?:follow\s+us|sign\s+up|subscribe|like\s+us|join\s+us|download\s+(?:the|our)\s+app|click\s+here"
-    r"|share\s+(?:this|on)|get\s+(?:our|the)\s+(?:newsletter|app)|folgen\s+sie\s+uns|folgt\s+uns"
-    r"|(?:jetzt\s+)?(?:abonnieren|anmelden|registrieren)|abonnez|suivez-nous|s\wguenos|suscr\wbete|seguici"
-    r"|iscriviti)\b",
-    re.IGNORECASE,
-)
 SUMMARY_HEADER = re.compile(
     r"^\W*(?:synopsis|key\s+(?:takeaways?|points|highlights|facts)|highlights|summary|in\s+brief"
     r"|at\s+a\s+glance|tl;?\s*dr|the\s+big\s+picture|why\s+it\s+matters)\W*$",
     re.IGNORECASE,
+)
+#: Calls to the reader to act (follow, subscribe, share), in English and the training pages'
+#: other languages: words of PROMO anywhere in a line, and of PROMPT at its start.
+_CALLS_TO_ACT = (
+    r"subscribe|sign\s+up|follow\s+us|like\s+us|share\s+(?:this|on)|click\s+here"
+    r"|download\s+(?:the|our)\s+app|join\s+us|abonnieren|abonnez|suscr\wbete|iscriviti|folgen\s+sie\s+uns"
+    r"|folgt\s+uns|suivez-nous|s\wguenos|seguici"
 )
 #: The lookahead of the words' first letters changes no match: it spares the case-insensitive
 #: engine trying all its words at every word start (2-3x faster on paragraphs). The words of
@@ -105,12 +103,18 @@ SUMMARY_HEADER = re.compile(
 #: (`suscr\wbete`): a non-ASCII letter would cost them their case-sensitive twin, which runs on
 #: folded text twice as fast (cleaner/_literals.py).
 PROMO = re.compile(
-    r"\b(?=[acdfhijklnprstuvwy])(?:subscribe|newsletter|sign\s+up|follow\s+us|like\s+us|share\s+(?:this|on)"
-    r"|click\s+here|download\s+(?:the|our)\s+app|advertisement|sponsored|donate|support\s+our|join\s+us"
+    rf"\b(?=[acdfhijklnprstuvwy])(?:{_CALLS_TO_ACT}|newsletter|advertisement|sponsored|donate|support\s+our"
     r"|whatsapp|telegram|facebook|twitter|instagram|youtube|podcast|log\s+in|sign\s+in|register"
-    r"|abonnieren|abonnez|suscr\wbete|iscriviti|abonneer|folgen\s+sie\s+uns|folgt\s+uns|suivez-nous"
-    r"|s\wguenos|seguici|siga-nos|volg\s+ons|hier\s+klicken|klicken\s+sie\s+hier|udost\wpnij"
+    r"|abonneer|siga-nos|volg\s+ons|hier\s+klicken|klicken\s+sie\s+hier|udost\wpnij"
     r"|jetzt\s+(?:abonnieren|anmelden|registrieren|spenden))\b",
+    re.IGNORECASE,
+)
+#: A call to act opening a line (`Follow us on Facebook`, `Sign up for our newsletter`,
+#: `Jetzt abonnieren`): no headline, though it may close a run of related ones. Unlike PROMO,
+#: a network's name alone (`Facebook fined ...`) is no call.
+PROMPT = re.compile(
+    rf"^\W*(?:{_CALLS_TO_ACT}|get\s+(?:our|the)\s+(?:newsletter|app)"
+    r"|(?:jetzt\s+)?(?:abonnieren|anmelden|registrieren))\b",
     re.IGNORECASE,
 )
 LEGAL = re.compile(
