@@ -19,7 +19,9 @@ evaluation: of the `with` snippets present in the input, the share the output ke
 `without` snippets present, the share it removes. "Kept" is the body, and separately the
 body with the title and standfirst (which a Result hands back as metadata, not as text).
 The `cleaned` groups are clean texts (training/dataset.py: cleaned_docs) fed back in: their
-body recall is how often cleaning a clean text again loses a line.
+body recall is how often cleaning a clean text again loses a line. Last, the cleaner's body
+figures over every group, by the writing system of each line (`SCRIPTS`): a language whose
+lines the features read badly shows there, whichever source its pages came from.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -44,10 +47,42 @@ SHINGLE = 4
 _C4_END = re.compile(r"[.!?][\"”’')\]]*$|[\"”’]$")
 _TOKEN = re.compile(r"\w+")
 
+#: Writing systems the body figures are broken down by, besides Latin: a line is written in
+#: the one whose letters it has most of, if more than it has Latin letters. Chinese and
+#: Japanese are written without spaces, which the line features read as one word a line.
+SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("Chinese and Japanese", re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")),
+    ("Cyrillic", re.compile(r"[\u0400-\u04ff]")),
+    ("Greek", re.compile(r"[\u0370-\u03ff]")),
+    ("Arabic", re.compile(r"[\u0600-\u06ff]")),
+)
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
 #: Every document is scored, however long or slow.
 NO_LIMITS = Limits(max_chars=None, max_lines=None, max_seconds=None)
 
 Predictor = Callable[[list[LabelledDoc]], list[list[str]]]
+
+
+def script_of(line: str) -> str:
+    """The writing system `line` is mostly written in (`SCRIPTS`, else Latin)."""
+    most, name = max((len(pattern.findall(line)), name) for name, pattern in SCRIPTS)
+    return name if most > len(_LATIN.findall(line)) else "Latin"
+
+
+def body_by_script(docs: list[LabelledDoc], predicted: list[list[str]]) -> dict[str, dict]:
+    """Body P/R/F1 of the lines written in each script (`script_of`), most lines first."""
+    parts: dict[str, tuple[list[LabelledDoc], list[list[str]]]] = defaultdict(lambda: ([], []))
+    for doc, pred in zip(docs, predicted, strict=True):
+        rows: dict[str, list[int]] = defaultdict(list)
+        for i, line in enumerate(doc.lines):
+            rows[script_of(line)].append(i)
+        for name, idx in rows.items():
+            part = replace(doc, lines=[doc.lines[i] for i in idx], labels=[doc.labels[i] for i in idx])
+            parts[name][0].append(part)
+            parts[name][1].append([pred[i] for i in idx])
+    scores = {name: line_scores(*part).get("body") for name, part in parts.items()}
+    return dict(sorted(((k, v) for k, v in scores.items() if v), key=lambda kv: -kv[1]["support"]))
 
 
 def predict_model(docs: list[LabelledDoc]) -> list[list[str]]:
@@ -199,10 +234,14 @@ def evaluate(
         groups[f"{d.source}|{d.shape}"].append(d)
     gold_text = gold_texts(docs)
     report: dict = {"sites": len({d.site for d in docs}), "groups": {}}
+    cleaned: tuple[list[LabelledDoc], list[list[str]]] = ([], [])
     for key, group in sorted(groups.items()):
         entry: dict = {"documents": len(group), "sites": len({d.site for d in group}), "systems": {}}
         for name, predictor in PREDICTORS.items():
             pred = predictor(group)
+            if name == "cleaner":
+                cleaned[0].extend(group)
+                cleaned[1].extend(pred)
             scores = line_scores(group, pred)
             system = {"body": scores.get("body"), "labels": scores}
             if any(d.doc_id in gold_text for d in group):
@@ -211,6 +250,7 @@ def evaluate(
                 system["snippets"] = _snippets(group, pred)
             entry["systems"][name] = system
         report["groups"][key] = entry
+    report["body_by_script"] = body_by_script(*cleaned)
     report["seconds"] = round(time.time() - started, 1)
     return report
 
@@ -257,6 +297,15 @@ def to_markdown(report: dict, split: str = "test") -> str:
             out.append(
                 f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['support']} |"
             )
+        out.append("")
+    if report.get("body_by_script"):
+        out += ["## Body lines by writing system (cleaner, every group above)", "",
+                "A line counts under the script of most of its letters (`SCRIPTS`); precision is "
+                "over the lines of that script that the cleaner keeps.", "",
+                "| writing system | body P | body R | body F1 | body lines |", "|---|---|---|---|---|"]
+        for name, b in report["body_by_script"].items():
+            out.append(f"| {name} | {b['precision']:.3f} | {b['recall']:.3f} | {b['f1']:.3f}"
+                       f" | {b['support']} |")
         out.append("")
     return "\n".join(out)
 
