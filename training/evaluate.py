@@ -234,14 +234,15 @@ def evaluate(
         groups[f"{d.source}|{d.shape}"].append(d)
     gold_text = gold_texts(docs)
     report: dict = {"sites": len({d.site for d in docs}), "groups": {}}
-    cleaned: tuple[list[LabelledDoc], list[list[str]]] = ([], [])
+    # The cleaner's labels of every group, for the breakdown by script (not the `cleaned` groups).
+    labelled: tuple[list[LabelledDoc], list[list[str]]] = ([], [])
     for key, group in sorted(groups.items()):
         entry: dict = {"documents": len(group), "sites": len({d.site for d in group}), "systems": {}}
         for name, predictor in PREDICTORS.items():
             pred = predictor(group)
             if name == "cleaner":
-                cleaned[0].extend(group)
-                cleaned[1].extend(pred)
+                labelled[0].extend(group)
+                labelled[1].extend(pred)
             scores = line_scores(group, pred)
             system = {"body": scores.get("body"), "labels": scores}
             if any(d.doc_id in gold_text for d in group):
@@ -250,7 +251,7 @@ def evaluate(
                 system["snippets"] = _snippets(group, pred)
             entry["systems"][name] = system
         report["groups"][key] = entry
-    report["body_by_script"] = body_by_script(*cleaned)
+    report["body_by_script"] = body_by_script(*labelled)
     report["seconds"] = round(time.time() - started, 1)
     return report
 
