@@ -58,10 +58,11 @@ def _scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     return {"accuracy": acc, "body_f1": body_f1, "macro_f1": float(np.mean(f1s))}
 
 
-def _time(forest: _trees.Forest, X: np.ndarray, compiled: bool) -> float:
-    """Median CPU seconds per row of `forest.predict_proba` on TIMING_ROWS rows."""
+def _time(forest: _trees.Forest, X: np.ndarray, walk: str) -> float:
+    """Median CPU seconds per row of `forest.predict_proba` on TIMING_ROWS rows, walking the
+    trees the `_trees.WALKS` way named."""
     rows = np.ascontiguousarray(X[:TIMING_ROWS])
-    forest._use_compiled = lambda n: compiled  # type: ignore[method-assign]
+    forest.walk_for = lambda n: walk  # type: ignore[method-assign]
     forest.predict_proba(rows)  # warm-up (builds the compiled walk's records)
     times = []
     for _ in range(TIMING_REPEAT):
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
                 continue
             sc = _scores(yt, est.classes_[proba.argmax(axis=1)])
             sub = _truncate(forest, k)
-            t_np, t_c = _time(sub, X_time, False), _time(sub, X_time, True)
+            t_np, t_c = _time(sub, X_time, "numpy"), _time(sub, X_time, "sklearn")
             rows.append(
                 f"| first pass only | {k} | {leaves} | {k * classes.size} | {sc['accuracy']:.4f} | "
                 f"{sc['body_f1']:.4f} | {sc['macro_f1']:.4f} | {t_c * 1e6:.1f} | {t_np * 1e6:.1f} |"
@@ -155,8 +156,8 @@ def main(argv: list[str] | None = None) -> None:
         pred = classes[f2.predict_proba(X2t[labt]).argmax(axis=1)]
         sc = _scores(yt, pred)
         X2_time = X2t[nonblank_t]
-        t_c = _time(f1, X_time, True) + _time(f2, X2_time, True)
-        t_np = _time(f1, X_time, False) + _time(f2, X2_time, False)
+        t_c = _time(f1, X_time, "sklearn") + _time(f2, X2_time, "sklearn")
+        t_np = _time(f1, X_time, "numpy") + _time(f2, X2_time, "numpy")
         rows.append(
             f"| two passes{' (shipped)' if kind == 'shipped' else ''} | {n_iter} | {leaves} | "
             f"{2 * n_iter * classes.size} | {sc['accuracy']:.4f} | "

@@ -2,7 +2,7 @@
 
 Features: the literal prefilter never skips a line a pattern matches, the character tables
 agree with `str` and `re` on every code point, and a batch gives each document the rows it
-gets alone. Trees: the arrays walked by numpy or by scikit-learn's compiled walk give
+gets alone. Trees: the arrays walked in C, by numpy or by scikit-learn's compiled walk give
 scikit-learn's own probabilities bit for bit, and a tampered array file is refused.
 """
 
@@ -267,14 +267,23 @@ def _softmax_c_library(raw: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1).reshape(-1, 1)
 
 
-@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
-def test_tree_arrays_give_scikit_learns_probabilities_bit_for_bit(bundle, X_lines, compiled):
+def test_the_c_walk_is_built_where_the_tests_run(bundle):
+    # Its build is optional (a machine without a compiler still installs the package), so a
+    # failed build would otherwise pass unnoticed, every test on the numpy walk.
+    assert _trees._walk is not None
+    assert _trees._walk.NODE_BYTES == _trees.WALK_NODE_DTYPE.itemsize
+    assert _trees.Forest.from_estimator(bundle["first"]).walk_for(1) == "c"
+
+
+@pytest.mark.parametrize("walk", _trees.WALKS)
+def test_tree_arrays_give_scikit_learns_probabilities_bit_for_bit(bundle, X_lines, walk):
     """scikit-learn's raw predictions bit for bit, and its softmax of them with the C
     library's exp; that is scikit-learn's own figure wherever numpy's exp is the C
     library's (CPUs without AVX-512), and within an ulp of it elsewhere."""
     est = bundle["first"]
     forest = _trees.Forest.from_arrays(_trees.Forest.from_estimator(est).to_arrays("p_"), "p_")
-    forest._use_compiled = lambda n: compiled  # type: ignore[method-assign]
+    forest.walk_for = lambda n: walk  # type: ignore[method-assign]
+    # 1 and 37 rows: fewer than the C walk's eight lanes, and not a multiple of them.
     for rows in (1, 37, 700):
         X = X_lines[:rows]
         raw = est._raw_predict(X)
@@ -283,15 +292,39 @@ def test_tree_arrays_give_scikit_learns_probabilities_bit_for_bit(bundle, X_line
         np.testing.assert_allclose(forest.predict_proba(X), est.predict_proba(X), rtol=1e-15, atol=1e-300)
 
 
-def test_tree_arrays_of_a_binary_model_give_scikit_learns_probabilities(X_lines):
+@pytest.mark.parametrize("walk", _trees.WALKS)
+def test_tree_arrays_of_a_binary_model_give_scikit_learns_probabilities(X_lines, walk):
     # The block model's body ensemble has two classes: one tree an iteration, log-odds out.
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     y = np.nan_to_num(X_lines[:, 3]) > np.nanmedian(X_lines[:, 3])
     est = HistGradientBoostingClassifier(max_iter=15, random_state=0).fit(X_lines, y)
     forest = _trees.Forest.from_arrays(_trees.Forest.from_estimator(est).to_arrays("b_"), "b_")
+    forest.walk_for = lambda n: walk  # type: ignore[method-assign]
     assert forest.n_classes == 1
     assert np.array_equal(forest.predict_proba(X_lines), est.predict_proba(X_lines))
+
+
+def test_the_c_walk_refuses_buffers_of_the_wrong_size(bundle, X_lines):
+    forest = _trees.Forest.from_estimator(bundle["first"])
+    nodes, depth = forest.walk_arrays()
+    X = np.ascontiguousarray(X_lines[:10])
+    raw = np.zeros((forest.n_classes, 10))
+    args = (X, forest.n_features, forest.tree_start, nodes, depth, forest.value, forest.n_classes, 0, 2)
+    _trees._walk.add_leaves(*args, raw)
+    with pytest.raises(ValueError, match="raw"):
+        _trees._walk.add_leaves(*args, raw[:, :9].copy())
+    with pytest.raises(ValueError, match="tree_start"):
+        _trees._walk.add_leaves(*args[:8], forest.n_iter + 1, raw)
+    with pytest.raises(ValueError, match="X"):
+        _trees._walk.add_leaves(X.reshape(-1)[:-1].copy(), *args[1:], raw)
+
+
+def test_each_tree_is_walked_to_the_depth_of_its_deepest_leaf(bundle):
+    forest = _trees.Forest.from_estimator(bundle["first"])
+    depth = forest.walk_arrays()[1]
+    for tree, est_tree in enumerate(t for iteration in bundle["first"]._predictors for t in iteration):
+        assert depth[tree] == est_tree.nodes["depth"].max()
 
 
 def test_line_model_from_arrays_predicts_as_from_bundle(bundle, tmp_path):
