@@ -1,7 +1,9 @@
 """The evaluation gate: held-out figures may not fall below the floors in eval_floors.json.
 
 Raising a floor is a commit; lowering one needs a stated reason in its commit. The figures
-come from test-split sites only (training/docs.py), which the model never saw.
+come from test-split sites only (training/docs.py), which the model never saw. How far a
+retrain of equal merit moves each figure is measured by training/noise.py
+(reports/retrain_noise.md): a floor sits below that, or it would fail any retrain.
 """
 
 import json

@@ -2,7 +2,8 @@
 
 The figures come from training/metadata_eval.py on hand-annotated documents no model was
 trained on (training/annotations/metadata/). Raising a floor is a commit; lowering one needs
-a stated reason in its commit.
+a stated reason in its commit. The line model's labels decide which lines are read, so a
+retrain moves these figures too: training/noise.py measures how far (reports/retrain_noise.md).
 """
 
 import inspect
