@@ -64,8 +64,9 @@ add_leaves_c(const double *X, Py_ssize_t n_rows, Py_ssize_t n_cols, const int64_
                     for (int l = 0; l < LANES; l++) {
                         const node_t *p = nodes + node[l];
                         double v = x[l][p->feature];
-                        /* NaN compares false (left); it goes right where the split says so */
-                        int right = (v > p->threshold) | (isnan(v) & !p->missing_left);
+                        /* NaN compares false (left); it goes right where the split says so.
+                         * (isnan is only promised to be non-zero for a NaN, not 1.) */
+                        int right = (v > p->threshold) | ((isnan(v) != 0) & !p->missing_left);
                         node[l] = right ? p->right : p->left;
                     }
                     if (d % STOP_CHECK_EVERY == 0 && d < depth[tree]) {
