@@ -320,7 +320,7 @@ def test_the_c_walk_refuses_buffers_of_the_wrong_size(bundle, X_lines):
         _trees._walk.add_leaves(X.reshape(-1)[:-1].copy(), *args[1:], raw)
 
 
-def test_each_tree_is_walked_to_the_depth_of_its_deepest_leaf(bundle):
+def test_the_c_walk_stops_each_tree_at_the_latest_at_its_deepest_leaf(bundle):
     forest = _trees.Forest.from_estimator(bundle["first"])
     depth = forest.walk_arrays()[1]
     for tree, est_tree in enumerate(t for iteration in bundle["first"]._predictors for t in iteration):
