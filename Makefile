@@ -69,7 +69,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench
 
-# The batch CLI: records/s for --jobs 1 and 2 on 10,000 seed-sized records, and the peak memory
+# The batch CLI: records/s for --jobs 1 and 2 on 50,000 seed-sized records, and the peak memory
 # on 1 GB of JSONL (minutes; BENCH_BATCH_ARGS="--memory-gb 0" skips it): reports/batch_bench.md.
 bench-batch: $(STAMP)
 	$(BIN)/python -m bench.batch_bench $(BENCH_BATCH_ARGS)
