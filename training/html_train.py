@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -384,9 +385,14 @@ def tune(docs: list[HtmlDoc]) -> tuple[list[HtmlDoc], np.ndarray, dict]:
     }
 
 
-def train(sources: tuple[str, ...] = SOURCES, refit_on_dev: bool = True) -> dict:
+def train(
+    sources: tuple[str, ...] = SOURCES, refit_on_dev: bool = True, out_dir: Path = MODEL_DIR,
+    drop_sites: frozenset[str] = frozenset(),
+) -> dict:
+    """Choose the thresholds and margins, fit, and write the block model into `out_dir`;
+    `drop_sites` are left out of it all (training/noise.py's retrains)."""
     started = time.time()
-    docs = load_html_docs(sources)
+    docs = [d for d in load_html_docs(sources) if d.site not in drop_sites]
     train_docs = [d for d in docs if d.split == "train"]
     dev_docs = [d for d in docs if d.split == "dev"]
     print(f"train: {len(train_docs)} pages, {len({d.site for d in train_docs})} sites; "
@@ -417,11 +423,12 @@ def train(sources: tuple[str, ...] = SOURCES, refit_on_dev: bool = True) -> dict
     if diff > 1e-6:
         raise RuntimeError(f"array model differs from scikit-learn's by {diff}")
     data = model.to_bytes()
-    path = MODEL_DIR / BLOCK_MODEL_FILE
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / BLOCK_MODEL_FILE
     path.write_bytes(data)
     digest = hashlib.sha256(data).hexdigest()
-    (MODEL_DIR / BLOCK_CHECKSUM_FILE).write_text(f"{digest}  {BLOCK_MODEL_FILE}\n", encoding="ascii")
-    (MODEL_DIR / "block_model.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out_dir / BLOCK_CHECKSUM_FILE).write_text(f"{digest}  {BLOCK_MODEL_FILE}\n", encoding="ascii")
+    (out_dir / "block_model.meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {path} ({len(data) / 1e6:.2f} MB, sha256 {digest[:12]}, max diff to sklearn {diff:.1e}) "
           f"in {time.time() - started:.0f} s", flush=True)
     return meta

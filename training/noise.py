@@ -1,7 +1,8 @@
-"""Retraining noise: how far the gated held-out figures move when the line model is trained
-again on nearly the same data.
+"""Retraining noise: how far the gated held-out figures move when the line model (or the
+block model) is trained again on nearly the same data.
 
     python -m training.noise --out build/noise --run 0     # one run: train, then score
+    python -m training.noise --out build/noise --html-run 0  # the same for the block model
     python -m training.noise --out build/noise --summary   # reports/retrain_noise.md
 
 The evaluation gate (tests/eval_floors.json, tests/metadata_floors.json) fails a change whose
@@ -17,8 +18,11 @@ So each run trains the shipped configuration (`training.train`) on the train spl
 a retrain of equal merit moves it. The runs' models stay under `--out`, unshipped: no
 configuration is chosen by these figures, and the test sites stay out of every training set.
 A run trains in about 4 minutes and scores in 3 (two side by side, each with
-`OMP_NUM_THREADS=1`, take about 7). The HTML floors (tests/html_floors.json) are not
-covered: they are the block model's, which a run does not retrain.
+`OMP_NUM_THREADS=1`, take about 7).
+
+The HTML floors (tests/html_floors.json) are the block model's: an HTML run trains it
+(`training.html_train`, thresholds and margins chosen anew) on the train and dev sites with
+`DROP_SHARE` of them left out, and scores the HTML gate's pages (`training.html_gate`).
 """
 
 from __future__ import annotations
@@ -37,10 +41,12 @@ from training.dataset import SOURCES, load_docs
 DROP_SHARE = 0.02
 #: Where a run's model and figures go, under `--out`.
 RUN_DIR = "run_{k}"
+HTML_RUN_DIR = "html_run_{k}"
 FIGURES_FILE = "figures.json"
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FLOORS = ROOT / "tests" / "eval_floors.json"
 METADATA_FLOORS = ROOT / "tests" / "metadata_floors.json"
+HTML_FLOORS = ROOT / "tests" / "html_floors.json"
 REPORT = ROOT / "reports" / "retrain_noise.md"
 
 
@@ -111,6 +117,39 @@ def run(out: Path, k: int) -> dict[str, float]:
     return figures
 
 
+def html_run(out: Path, k: int) -> dict[str, float]:
+    from cleaner import block_model
+    from training import html_train
+    from training.html_data import load_html_docs
+
+    sites = [d.site for d in load_html_docs() if d.split in ("train", "dev")]
+    drop = dropped_groups(sites, k)
+    model_dir = out / HTML_RUN_DIR.format(k=k)
+    started = time.time()
+    html_train.train(out_dir=model_dir, drop_sites=frozenset(drop))
+    figures = html_figures(block_model.load_verified(model_dir))
+    record = {"run": k, "dropped_sites": sorted(drop), "seconds": round(time.time() - started),
+              "figures": figures}
+    (model_dir / FIGURES_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return figures
+
+
+def html_figures(model: object | None) -> dict[str, float]:
+    """The HTML gate's figures on its pinned pages, with `model` as the block model (None:
+    the shipped one)."""
+    from cleaner import block_model
+    from training import html_gate
+
+    pages = json.loads(HTML_FLOORS.read_text())["pages"]
+    shipped = block_model.block_model
+    if model is not None:
+        block_model.block_model = lambda: model
+    try:
+        return html_gate.gate_figures(pages)
+    finally:
+        block_model.block_model = shipped
+
+
 #: Floors move in steps of this much.
 FLOOR_STEP = 0.005
 
@@ -124,26 +163,12 @@ def floor_by_noise(floor: float, runs: list[float]) -> float:
     return round(math.floor(round(lowest / FLOOR_STEP, 6)) * FLOOR_STEP, 3)
 
 
-def summary(out: Path, shipped: dict[str, float]) -> str:
-    runs = [json.loads(p.read_text()) for p in sorted(out.glob(f"{RUN_DIR.format(k='*')}/{FIGURES_FILE}"))]
-    if not runs:
-        raise SystemExit(f"no runs under {out}")
-    floor = floors()
-    names = ", ".join(str(r["run"]) for r in runs)
+def _runs(out: Path, pattern: str) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted(out.glob(f"{pattern.format(k='*')}/{FIGURES_FILE}"))]
+
+
+def _table(shipped: dict[str, float], floor: dict[str, float], runs: list[dict]) -> list[str]:
     lines = [
-        "# Retraining noise of the gated figures",
-        "",
-        "How far the gated held-out figures move when the line model is trained again on nearly "
-        "the same data; written by `python -m training.noise --summary`. "
-        f"{len(runs)} runs, each the shipped configuration trained on the train split without "
-        f"{DROP_SHARE:.0%} of its sites (a different draw each: runs {names}), "
-        "scored on the test split as `make eval` and `training.metadata_eval` score the shipped model. "
-        "The runs' models are not shipped; no configuration is chosen by these figures.",
-        "",
-        "A floor some run falls under is no test of a change: a retrain of equal merit fails it. "
-        "By the rule written down before the runs (`floor_by_noise`), such a floor goes down to "
-        f"the largest multiple of {FLOOR_STEP} at or below the lowest run; the others stay.",
-        "",
         "| figure | shipped | floor | runs: min | mean | max | sd | runs under the floor "
         "| floor by the rule |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
@@ -155,6 +180,48 @@ def summary(out: Path, shipped: dict[str, float]) -> str:
         lines.append(f"| {name} | {value:.4f} | {floor[name]:.3f} | {min(got):.4f} | "
                      f"{statistics.fmean(got):.4f} | {max(got):.4f} | {sd:.4f} | {under} of {len(got)} | "
                      f"{floor_by_noise(floor[name], got):.3f} |")
+    return lines
+
+
+def summary(out: Path) -> str:
+    """reports/retrain_noise.md: the line model's runs, then the block model's (if any)."""
+    runs, html_runs = _runs(out, RUN_DIR), _runs(out, HTML_RUN_DIR)
+    if not runs:
+        raise SystemExit(f"no runs under {out}")
+    names = ", ".join(str(r["run"]) for r in runs)
+    lines = [
+        "# Retraining noise of the gated figures",
+        "",
+        "How far the gated held-out figures move when a model is trained again on nearly the "
+        "same data; written by `python -m training.noise --summary` (its docstring says how). "
+        "The runs' models are not shipped; no configuration is chosen by these figures.",
+        "",
+        "A floor some run falls under is no test of a change: a retrain of equal merit fails it. "
+        "By the rule written down before the runs (`floor_by_noise`), such a floor goes down to "
+        f"the largest multiple of {FLOOR_STEP} at or below the lowest run; the others stay.",
+        "",
+        "## Line model (tests/eval_floors.json, tests/metadata_floors.json)",
+        "",
+        f"{len(runs)} runs, each the shipped configuration trained on the train split without "
+        f"{DROP_SHARE:.0%} of its sites (a different draw each: runs {names}), scored on the test "
+        "split as `make eval` and `training.metadata_eval` score the shipped model.",
+        "",
+        *_table(score(None), floors(), runs),
+    ]
+    if html_runs:
+        gate = json.loads(HTML_FLOORS.read_text())
+        names = ", ".join(str(r["run"]) for r in html_runs)
+        lines += [
+            "",
+            "## Block model (tests/html_floors.json)",
+            "",
+            f"{len(html_runs)} runs, each the block model trained as `make train-html` trains it "
+            f"(thresholds and margins chosen anew) without {DROP_SHARE:.0%} of the train and dev "
+            f"sites (runs {names}), scored on the HTML gate's {len(gate['pages'])} pinned pages. "
+            f"The floors there are the figures measured when they were pinned less {gate['margin']}.",
+            "",
+            *_table(html_figures(None), gate["floors"], html_runs),
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -162,12 +229,16 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=Path("build/noise"))
     ap.add_argument("--run", type=int, action="append", default=[], help="train and score run K (repeatable)")
+    ap.add_argument("--html-run", type=int, action="append", default=[],
+                    help="train and score the block model's run K (repeatable)")
     ap.add_argument("--summary", action="store_true", help="write reports/retrain_noise.md from the runs")
     args = ap.parse_args(argv)
     for k in args.run:
         print(json.dumps(run(args.out, k), indent=2))
+    for k in args.html_run:
+        print(json.dumps(html_run(args.out, k), indent=2))
     if args.summary:
-        text = summary(args.out, score(None))
+        text = summary(args.out)
         REPORT.write_text(text, encoding="utf-8")
         print(text)
 
