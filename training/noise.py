@@ -198,7 +198,10 @@ def summary(out: Path) -> str:
         "",
         "A floor some run falls under is no test of a change: a retrain of equal merit fails it. "
         "By the rule written down before the runs (`floor_by_noise`), such a floor goes down to "
-        f"the largest multiple of {FLOOR_STEP} at or below the lowest run; the others stay.",
+        f"the largest multiple of {FLOOR_STEP} at or below the lowest run; the others stay. "
+        "The floors below are the ones in the files now: the rule was applied on 2026-12-06 "
+        "(stop 36), and the commits that lowered floors list the old ones (12 of the line "
+        "model's and metadata's, 1 of the HTML gate's).",
         "",
         "## Line model (tests/eval_floors.json, tests/metadata_floors.json)",
         "",
