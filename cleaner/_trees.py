@@ -226,16 +226,19 @@ class Forest:
         if (kids <= own[inner, None]).any() or (kids >= tree_end[inner, None]).any():
             raise UnsupportedModel("a child must follow its parent within its tree")
         # ... and every root reaches its leaves within max_depth steps.
-        reached = np.zeros(n, dtype=bool)
-        reached[self.tree_start[:-1]] = True
-        for _ in range(self.max_depth):
-            frontier = np.flatnonzero(reached & inner)
+        self._node_depths()
+
+    def _node_depths(self) -> np.ndarray:
+        """Each node's level below its tree's root; UnsupportedModel if a tree goes deeper
+        than max_depth (the levels are walked from the roots, at most max_depth + 1 of them)."""
+        depth = np.zeros(self.feature.size, dtype=np.int32)
+        frontier = self.tree_start[:-1].astype(np.intp)
+        for level in range(self.max_depth + 1):
+            depth[frontier] = level
+            frontier = np.unique(self.children[frontier[~self.is_leaf[frontier]]])
             if not frontier.size:
-                break
-            reached[:] = False
-            reached[self.children[frontier].reshape(-1)] = True
-        if (reached & inner).any():
-            raise UnsupportedModel("a tree is deeper than max_depth")
+                return depth
+        raise UnsupportedModel("a tree is deeper than max_depth")
 
     # --- prediction ----------------------------------------------------------------------
 
@@ -344,21 +347,16 @@ class Forest:
 
     def walk_arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """The C walk's inputs (built once): node records, and each tree's depth (the levels
-        from its root to its deepest leaf, which every row walks)."""
+        from its root to its deepest leaf, the most a row walks)."""
         if self._walk_nodes is None:
             nodes = np.zeros(self.feature.size, dtype=WALK_NODE_DTYPE)
             nodes["threshold"] = self.threshold
             nodes["feature"] = self.feature
             nodes["left"], nodes["right"] = self.children[:, 0], self.children[:, 1]
             nodes["missing_left"] = self.missing_left
-            node_depth = np.zeros(self.feature.size, dtype=np.int32)
-            frontier, level = self.tree_start[:-1].astype(np.intp), 0
-            while frontier.size:  # check() has made sure this ends within max_depth levels
-                node_depth[frontier] = level
-                frontier = self.children[frontier[~self.is_leaf[frontier]]].reshape(-1)
-                level += 1
             depth = np.zeros(self.n_trees, dtype=np.int32)
-            np.maximum.at(depth, np.repeat(np.arange(self.n_trees), np.diff(self.tree_start)), node_depth)
+            tree_of = np.repeat(np.arange(self.n_trees), np.diff(self.tree_start))
+            np.maximum.at(depth, tree_of, self._node_depths())
             self._walk_nodes = (nodes, depth)
         return self._walk_nodes
 
