@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint train cv train-clickbait train-html lexicon eval eval-html bench bench-batch clean
 
-# Reinstalled when the C walk changes too: an editable install builds it only then.
-$(STAMP): pyproject.toml setup.py cleaner/_walk.c
+# Reinstalled when the C code changes too: an editable install builds it only then.
+$(STAMP): pyproject.toml setup.py cleaner/_walk.c cleaner/_scan.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

@@ -19,7 +19,8 @@ caseless symbols, `\\w`, `\\s`, `\\d`, anchors) also has a case-sensitive twin t
 text: the same matches at the same places, about twice as fast, as the engine folds nothing.
 
 `FragmentIndex` finds the fragments of all the patterns in one pass over a text instead of
-one `str.find` scan per fragment (see its docstring).
+one `str.find` scan per fragment (see its docstring); in C (`cleaner/_scan.c`) where that is
+built, with numpy otherwise, to the same positions.
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ from re import _constants as sre_c
 from re import _parser as sre_parse
 
 import numpy as np
+
+try:  # built from cleaner/_scan.c at install time; optional, as cleaner._walk is
+    from cleaner import _scan
+except ImportError:  # pragma: no cover - depends on the build
+    _scan = None
 
 #: Characters that `re` IGNORECASE treats as an ASCII letter but `str.lower` does not map to
 #: it: dotted capital I, dotless small i, long s.
@@ -183,6 +189,8 @@ KEY_CHARS = 3
 #: candidates to compare, never a missed one.
 KEY_BITS = 5
 _KEY_MASK = (1 << KEY_BITS) - 1
+if _scan is not None and (_scan.KEY_CHARS, _scan.KEY_BITS) != (KEY_CHARS, KEY_BITS):  # pragma: no cover
+    raise ImportError("cleaner/_scan.c keys windows differently from cleaner/_literals.py: rebuild it")
 
 
 def _keys(cps: np.ndarray) -> np.ndarray:
@@ -252,11 +260,19 @@ class FragmentIndex:
             self._slots[row, : len(ids)] = ids
         self._is_key = self._table > 0
 
-    def find(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Where the fragments occur in `text` (every start, overlaps too), and which each is."""
+    def find(self, text: str, compiled: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Where the fragments occur in `text` (every start, overlaps too), and which each is:
+        found in C if it is built and `compiled`, else with numpy, in the same order."""
         cps = code_points(text)
         positions, ids = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
-        if cps.size >= KEY_CHARS and len(self._slots) > 1:
+        if cps.size >= KEY_CHARS and len(self._slots) > 1 and compiled and _scan is not None:
+            found_at, found_id = _scan.find_fragments(
+                cps, self._table, self._slots, self._slots.shape[1], self._chars,
+                self._chars.shape[1], self._lengths,
+            )
+            positions.append(np.frombuffer(found_at, dtype=np.int64))
+            ids.append(np.frombuffer(found_id, dtype=np.int64))
+        elif cps.size >= KEY_CHARS and len(self._slots) > 1:
             keys = _keys(cps)
             cand = np.flatnonzero(np.take(self._is_key, keys))  # a bool table: 20x faster to scan
             slots = self._slots[self._table[keys[cand]]]

@@ -9,6 +9,8 @@ n-gram of every headline costs a few array operations; the weights, the idf vect
 calibration are plain arrays in `models/clickbait.npz`, loaded without pickle, after its
 bytes match the digest in `models/CLICKBAIT_SHA256`. Training (`training/clickbait.py`)
 builds its matrix from `ngram_occurrences` below, so both sides see the same features.
+Scoring hashes and sums in one C loop (`cleaner/_scan.c`) where that is built: the same
+hashes, the same sums in the same order, so the same margins to the last bit.
 
 Feature value of bucket b in a headline: count(b) * idf[b] / sqrt(sum over the headline's
 n-gram occurrences k of idf[b_k]^2). That is the l2 norm when no n-gram repeats; defining it
@@ -23,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -33,6 +36,11 @@ import numpy as np
 
 from cleaner.integrity import loaded_once, verified_bytes
 from cleaner.numeric import exp
+
+try:  # built from cleaner/_scan.c at install time; optional, as cleaner._walk is
+    from cleaner import _scan
+except ImportError:  # pragma: no cover - depends on the build
+    _scan = None
 
 MODEL_DIR = Path(__file__).parent / "models"
 WEIGHTS_FILE = "clickbait.npz"
@@ -55,6 +63,12 @@ _SALT_CHAR = 0x9E3779B97F4A7C15
 _SALT_WORD = 0xC2B2AE3D27D4EB4F
 _SALT_BIGRAM = 0x165667B19E3779F9
 _SPREAD = np.uint64(0xD6E8FEB86659FD93)
+if _scan is not None and (_scan.BASE, _scan.SALTS, _scan.SPREAD) != (
+    _BASE, (_SALT_CHAR, _SALT_WORD, _SALT_BIGRAM), int(_SPREAD)
+):  # pragma: no cover - a stale build
+    raise ImportError("cleaner/_scan.c hashes n-grams differently from cleaner/clickbait.py: rebuild it")
+#: Most models `_scan.ngram_sums` scores at once.
+_SCAN_MAX_MODELS = 4
 
 # Typographic punctuation -> ASCII, so curly quotes and dashes (common in real pages, and
 # only ever in the news half of the training data) do not read as a class signal.
@@ -239,22 +253,85 @@ class HeadlineModel:
         return out
 
 
-def margins(models: Sequence[HeadlineModel], headlines: Sequence[str]) -> list[np.ndarray]:
+def margins(
+    models: Sequence[HeadlineModel], headlines: Sequence[str], compiled: bool = True
+) -> list[np.ndarray]:
     """Each model's margin of every headline (NaN: nothing to score), the n-grams hashed once:
-    models of the same `Settings` differ only in their weights."""
+    models of the same `Settings` differ only in their weights. In C if it is built and
+    `compiled`, else with numpy, to the same bits."""
     if any(m.settings != models[0].settings for m in models):
         raise ValueError("models scored together must share their settings")
     out = [np.full(len(headlines), np.nan) for _ in models]
-    for index, groups in _chunks(headlines, models[0].settings):
-        for model, z in zip(models, out, strict=True):
-            num = np.zeros(len(index))
-            den = np.zeros(len(index))
-            for rows, buckets in groups:
-                num += np.bincount(rows, weights=model.weighted_coef[buckets], minlength=len(index))
-                den += np.bincount(rows, weights=model.idf_squared[buckets], minlength=len(index))
+    if compiled and _scan is not None and 0 < len(models) <= _SCAN_MAX_MODELS:
+        index, sums = _scanned_sums(models, headlines)
+        parts = [(index, [(sums[:, 2 * j], sums[:, 2 * j + 1]) for j in range(len(models))])]
+    else:
+        parts = [
+            (index, _summed(models, groups, len(index)))
+            for index, groups in _chunks(headlines, models[0].settings)
+        ]
+    for index, sums_of in parts:
+        for model, z, (num, den) in zip(models, out, sums_of, strict=True):
             with np.errstate(invalid="ignore", divide="ignore"):  # no n-gram at all: NaN
                 z[index] = num / np.sqrt(den) + model.intercept
     return out
+
+
+def _summed(
+    models: Sequence[HeadlineModel], groups: list[tuple[np.ndarray, np.ndarray]], n: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each model's sums of weights and of norm terms over the n-gram groups of n headlines."""
+    out = []
+    for model in models:
+        num = np.zeros(n)
+        den = np.zeros(n)
+        for rows, buckets in groups:
+            num += np.bincount(rows, weights=model.weighted_coef[buckets], minlength=n)
+            den += np.bincount(rows, weights=model.idf_squared[buckets], minlength=n)
+        out.append((num, den))
+    return out
+
+
+def _scanned_sums(
+    models: Sequence[HeadlineModel], headlines: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_summed` in C: the indices of the non-empty headlines, and for each of them each
+    model's two sums side by side."""
+    settings = models[0].settings
+    texts = [normalise(h, settings.lowercase) for h in headlines]
+    padded = [f" {t} " if t else "" for t in texts]  # an empty headline has no n-grams at all
+    lengths = np.fromiter(map(len, padded), dtype=np.int64, count=len(padded))
+    cps = "".join(padded).encode("utf-32-le", "surrogatepass")
+    sums = np.zeros((len(headlines), 2 * len(models)))
+    _scan.ngram_sums(  # type: ignore[union-attr]
+        cps, lengths, *settings.char_ngrams, *settings.word_ngrams,
+        settings.n_features.bit_length() - 1, _packed_weights(models), len(models), sums,
+    )
+    index = np.flatnonzero(lengths)
+    return index, sums[index]
+
+
+#: The last tables `_packed_weights` built, with the models they were built of (so that their
+#: ids stay theirs): 4 MB a model (the shipped two, and the headline model alone for titles).
+_PACKED: dict[tuple[int, ...], tuple[Sequence[HeadlineModel], np.ndarray]] = {}
+_PACKED_KEPT = 4
+_PACKED_LOCK = threading.Lock()  # threads of one process clean at once (the C loops let go of the GIL)
+
+
+def _packed_weights(models: Sequence[HeadlineModel]) -> np.ndarray:
+    """Per bucket, each model's weight and norm term side by side: the C loop reads one row
+    (a cache line) per n-gram instead of one element of each of four arrays."""
+    key = tuple(map(id, models))
+    with _PACKED_LOCK:
+        if key not in _PACKED:
+            table = np.empty((models[0].settings.n_features, 2 * len(models)))
+            for j, model in enumerate(models):
+                table[:, 2 * j] = model.weighted_coef
+                table[:, 2 * j + 1] = model.idf_squared
+            if len(_PACKED) >= _PACKED_KEPT:
+                del _PACKED[next(iter(_PACKED))]
+            _PACKED[key] = (tuple(models), table)
+        return _PACKED[key][1]
 
 
 def file_digest(path: Path) -> str:

@@ -1,9 +1,11 @@
 """The fast paths give the same numbers as the plain ones they replace.
 
-Features: the literal prefilter never skips a line a pattern matches, the character tables
-agree with `str` and `re` on every code point, and a batch gives each document the rows it
-gets alone. Trees: the arrays walked in C, by numpy or by scikit-learn's compiled walk give
-scikit-learn's own probabilities bit for bit, and a tampered array file is refused.
+Features: the literal prefilter never skips a line a pattern matches, its fragments are found
+in C as with numpy, the character tables agree with `str` and `re` on every code point, the
+headline models' margins have the same bits in C as with numpy, and a batch gives each
+document the rows it gets alone. Trees: the arrays walked in C, by numpy or by scikit-learn's
+compiled walk give scikit-learn's own probabilities bit for bit, and a tampered array file is
+refused.
 """
 
 from __future__ import annotations
@@ -149,7 +151,8 @@ def test_no_fragment_runs_across_lines_and_one_that_would_counts_for_its_first_l
         assert np.array_equal(found[name], _lines_found_by_str_find(frags, text, starts))
 
 
-def test_fragment_index_finds_every_occurrence_str_find_does_on_random_text():
+@pytest.mark.parametrize("compiled", [True, False], ids=["c", "numpy"])
+def test_fragment_index_finds_every_occurrence_str_find_does_on_random_text(compiled):
     import random
 
     rng = random.Random(11)
@@ -160,11 +163,86 @@ def test_fragment_index_finds_every_occurrence_str_find_does_on_random_text():
     index = _literals.FragmentIndex({"all": fragments})
     for _ in range(300):
         text = "".join(rng.choices(alphabet, k=rng.randint(0, 40)))
-        positions, ids = index.find(text)
+        positions, ids = index.find(text, compiled)
         got = sorted(zip(positions.tolist(), ids.tolist(), strict=True))
         frags = sorted(fragments)
         want = sorted((i, frags.index(f)) for f in frags for i in _str_find_all(text, f))
         assert got == want, text
+
+
+def test_the_c_scan_is_built_where_the_tests_run():
+    # Its build is optional (setup.py): without this, a failed build would only be slower.
+    assert _literals._scan is not None
+
+
+def test_fragment_index_finds_the_same_occurrences_in_c_and_numpy_in_the_same_order():
+    lines = [s.strip() for doc in _docs() for s in doc if s.strip()] + _fragment_neighbourhoods()
+    batch = features._Batch.of(lines)
+    for folded in (False, True):
+        index = features._FRAGMENT_INDEXES[folded]
+        text = batch.folded() if folded else batch.joined
+        c, plain = index.find(text, compiled=True), index.find(text, compiled=False)
+        assert c[0].size > 100
+        assert np.array_equal(c[0], plain[0]) and np.array_equal(c[1], plain[1])
+
+
+def test_the_c_scan_refuses_tables_that_would_read_outside_its_arrays():
+    index = _literals.FragmentIndex({"all": frozenset({"said", "told"})})
+    cps = _literals.code_points("he said, she told")
+    args = [cps, index._table, index._slots, index._slots.shape[1], index._chars,
+            index._chars.shape[1], index._lengths]
+    assert len(np.frombuffer(_literals._scan.find_fragments(*args)[0], dtype=np.int64)) == 2
+    bad_row = index._table.copy()
+    bad_row[bad_row.argmax()] = len(index._slots)
+    bad_id = index._slots.copy()
+    bad_id[1, 0] = len(index._lengths)
+    bad_length = index._lengths.copy()
+    bad_length[0] = index._chars.shape[1] + 1
+    for at, value in ((1, bad_row), (2, bad_id), (6, bad_length), (1, index._table[:-1].copy())):
+        with pytest.raises(ValueError):
+            _literals._scan.find_fragments(*args[:at], value, *args[at + 1:])
+
+
+def _headlines() -> list[str]:
+    lines = [s for doc in _docs() for s in doc]
+    return lines + ["", " ", "won't ''x'' a'b ' 'tis", "O'Neil’s 2023-04 C++", "x" * 500, "a", "ab"]
+
+
+@pytest.mark.parametrize("which", ["headline", "wording", "both"])
+def test_headline_margins_in_c_have_numpys_bits(which):
+    from cleaner import clickbait, wording
+
+    models = {"headline": (clickbait.headline_model(),), "wording": (wording.wording_model(),)}
+    models["both"] = models["headline"] + models["wording"]
+    texts = _headlines()
+    for c, plain in zip(clickbait.margins(models[which], texts, compiled=True),
+                        clickbait.margins(models[which], texts, compiled=False), strict=True):
+        assert np.isnan(c).sum() >= 3  # the blank lines: nothing to score
+        assert np.array_equal(c.view(np.int64), plain.view(np.int64))
+
+
+def test_the_c_ngram_sums_refuse_settings_and_buffers_that_do_not_fit():
+    from cleaner import clickbait
+
+    model = clickbait.headline_model()
+    table = clickbait._packed_weights((model,))
+    cps = " ab cd ".encode("utf-32-le")
+    lengths = np.array([4, 3], dtype=np.int64)
+    bits = model.settings.n_features.bit_length() - 1
+    sums = np.zeros((2, 2))
+    _literals._scan.ngram_sums(cps, lengths, 2, 5, 1, 2, bits, table, 1, sums)
+    assert (sums[:, 1] > 0).all()
+    for args in (
+        (cps, np.array([4, 4], dtype=np.int64), 2, 5, 1, 2, bits, table, 1, sums),  # past the end
+        (cps, np.array([4, 2], dtype=np.int64), 2, 5, 1, 2, bits, table, 1, sums),  # short of it
+        (cps, lengths, 2, 5, 1, 2, bits + 1, table, 1, sums),  # a table too small for the buckets
+        (cps, lengths, 2, 5, 1, 2, bits, table, 2, sums),  # two models' rows in one's table
+        (cps, lengths, 2, 5, 1, 2, bits, table, 1, np.zeros((1, 2))),  # no room for the second
+        (cps, lengths, 0, 5, 1, 2, bits, table, 1, sums),
+        (cps, lengths, 2, 5, 1, 3, bits, table, 1, sums),
+    ):
+        with pytest.raises(ValueError):
+            _literals._scan.ngram_sums(*args)
 
 
 def test_fragments_are_what_every_match_contains():
