@@ -21,12 +21,22 @@ text: the same matches at the same places, about twice as fast, as the engine fo
 `FragmentIndex` finds the fragments of all the patterns in one pass over a text instead of
 one `str.find` scan per fragment (see its docstring); in C (`cleaner/_scan.c`) where that is
 built, with numpy otherwise, to the same positions.
+
+A fragment can also say where a match starts: in `\\bsign\\s+up\\b` it is at the start, in
+`s\\wguenos` two characters before `guenos`, in `^\\s*photo:` at the line's start. Each
+fragment comes with those leads (`fragment_leads`), and where every lead is bounded the
+pattern need not be searched for along a line: it is tried with `match` at the places its
+fragments' occurrences give (`Occurrences.starts`), a few per line instead of every
+character. A match starts at one of those places or nowhere, so the result is the same. To
+that end a requirement whose leads are bounded is preferred to a more selective one whose
+are not (`jetzt` over `abonnieren` in `jetzt\\s+abonnieren`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from re import _constants as sre_c
 from re import _parser as sre_parse
 
@@ -66,53 +76,97 @@ def minimal(fragments: Fragments) -> Fragments:
     return frozenset(f for f in fragments if not any(g != f and g in f for g in fragments))
 
 
-def _best(candidates: list[Fragments]) -> Fragments | None:
-    """The most selective requirement: the one whose shortest fragment is longest."""
+#: Where a match may start, relative to a fragment's occurrence: `AT_START` (the match starts
+#: at 0, its pattern anchored by `^`), or (lo, hi): lo to hi characters before the occurrence.
+Lead = tuple[int, int]
+AT_START: Lead = (-1, -1)
+#: Fragments with the leads of their occurrences in a match (one of them, for each fragment).
+Leads = dict[str, frozenset[Lead]]
+_ANCHORS = (sre_c.AT_BEGINNING, sre_c.AT_BEGINNING_STRING)
+
+
+def _merge(*leads: Leads) -> Leads:
+    out: Leads = {}
+    for found in leads:
+        for f, how in found.items():
+            out[f] = out.get(f, frozenset()) | how
+    return out
+
+
+def _shift(leads: Leads, width: tuple[int, int]) -> Leads:
+    """The leads of fragments of a node that `width` characters of the sequence precede."""
+    lo, hi = width
+    return {
+        f: frozenset(lead if lead == AT_START else (lead[0] + lo, lead[1] + hi) for lead in how)
+        for f, how in leads.items()
+    }
+
+
+def _bounded(leads: Leads) -> bool:
+    """Whether a match runs a bounded number of characters before each fragment."""
+    return all(lead[1] < sre_c.MAXREPEAT for how in leads.values() for lead in how)
+
+
+def _best(candidates: list[Leads]) -> Leads | None:
+    """The requirement that places a match's start, if one does (the pattern can then be
+    tried there alone), and the most selective: the one whose shortest fragment is longest."""
     if not candidates:
         return None
-    return max(candidates, key=lambda frags: (min(map(len, frags)), -len(frags)))
+    return max(candidates, key=lambda frags: (_bounded(frags), min(map(len, frags)), -len(frags)))
 
 
-def _required(seq: sre_parse.SubPattern | list, ignore_case: bool) -> Fragments | None:
-    """Fragments one of which every match of the sequence `seq` contains; None if unknown."""
-    candidates: list[Fragments] = []
+def _required(seq: sre_parse.SubPattern, ignore_case: bool, anchored: bool) -> Leads | None:
+    """Fragments one of which every match of the sequence `seq` contains, each with where a
+    match may start relative to it (`Leads`); None if unknown. `anchored`: `^` is the start."""
+    candidates: list[Leads] = []
     run: list[str] = []
+    run_at = 0  # index in seq of the run's first literal
+    # A sequence opening with `^` starts its matches at the start of the line.
+    at_start = anchored and len(seq) > 0 and seq[0][0] is sre_c.AT and seq[0][1] in _ANCHORS
+
+    def placed(leads: Leads, at: int) -> Leads:
+        if at_start:
+            return {f: frozenset({AT_START}) for f in leads}
+        return _shift(leads, seq[:at].getwidth())
 
     def flush() -> None:
         if run:
-            candidates.append(frozenset({"".join(run)}))
+            candidates.append(placed({"".join(run): frozenset({(0, 0)})}, run_at))
             run.clear()
 
-    for op, av in seq:
+    for at, (op, av) in enumerate(seq):
         if op is sre_c.LITERAL and _usable(chr(av), ignore_case):
+            if not run:
+                run_at = at
             run.append(chr(av).lower() if ignore_case else chr(av))
             continue
         flush()
-        item: Fragments | None = None
+        item: Leads | None = None
         if op is sre_c.SUBPATTERN:
             _group, add_flags, del_flags, sub = av
-            if not (add_flags | del_flags) & (re.IGNORECASE | re.LOCALE | re.ASCII):
-                item = _required(sub, ignore_case)
+            if not (add_flags | del_flags) & (re.IGNORECASE | re.LOCALE | re.ASCII | re.MULTILINE):
+                item = _required(sub, ignore_case, anchored)
         elif op is sre_c.BRANCH:
-            alternatives = [_required(alt, ignore_case) for alt in av[1]]
+            alternatives = [_required(alt, ignore_case, anchored) for alt in av[1]]
             if all(alt is not None for alt in alternatives):
-                item = frozenset().union(*alternatives)  # type: ignore[arg-type]
+                item = _merge(*alternatives)  # type: ignore[arg-type]
         elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
             low, _high, sub = av
             if low >= 1:
-                item = _required(sub, ignore_case)
+                item = _required(sub, ignore_case, anchored)  # as the first repeat holds it
         elif op is sre_c.IN:
             chars = [chr(v) for o, v in av if o is sre_c.LITERAL]
             if len(chars) == len(av) and all(_usable(c, ignore_case) for c in chars):
-                item = frozenset(c.lower() if ignore_case else c for c in chars)
+                item = {c.lower() if ignore_case else c: frozenset({(0, 0)}) for c in chars}
         if item:
-            candidates.append(item)
+            candidates.append(placed(item, at))
     flush()
     return _best(candidates)
 
 
-def required_fragments(pattern: re.Pattern[str]) -> Fragments | None:
-    """Literal fragments one of which every match of `pattern` contains, or None.
+def fragment_leads(pattern: re.Pattern[str]) -> Leads | None:
+    """Literal fragments one of which every match of `pattern` contains, each with the leads
+    a match may have before it; None if not known.
 
     Fragments of an IGNORECASE pattern are lowercase and are to be searched in `fold(text)`;
     the others in the text as it is.
@@ -123,10 +177,38 @@ def required_fragments(pattern: re.Pattern[str]) -> Fragments | None:
         tree = sre_parse.parse(pattern.pattern, pattern.flags)
     except (re.error, TypeError, ValueError):  # a private parser: any surprise means no prefilter
         return None
-    frags = _required(tree, bool(pattern.flags & re.IGNORECASE))
-    if not frags or any(not f for f in frags):
+    found = _required(tree, bool(pattern.flags & re.IGNORECASE), not pattern.flags & re.MULTILINE)
+    if not found or any(not f for f in found):
         return None
-    return frags
+    return found
+
+
+def matches_empty(pattern: re.Pattern[str]) -> bool:
+    """Whether `pattern` can match the empty string (so `findall` may step past a match by one)."""
+    try:
+        return sre_parse.parse(pattern.pattern, pattern.flags).getwidth()[0] == 0
+    except (re.error, TypeError, ValueError):  # as in `fragment_leads`
+        return True
+
+
+def required_fragments(pattern: re.Pattern[str]) -> Fragments | None:
+    """Literal fragments one of which every match of `pattern` contains, or None (see
+    `fragment_leads`)."""
+    found = fragment_leads(pattern)
+    return None if found is None else frozenset(found)
+
+
+def minimal_leads(leads: Leads) -> Leads:
+    """`minimal` of the fragments, with their leads: a fragment dropped because it contains
+    another passes its leads on to that one, moved by where that one stands in it."""
+    kept = minimal(frozenset(leads))
+    out = {f: leads[f] for f in kept}
+    for f in set(leads) - kept:
+        for g in kept:
+            at = f.find(g)
+            if at >= 0:
+                out[g] = out[g] | _shift({f: leads[f]}, (at, at))[f]
+    return out
 
 
 #: Nodes that test no character, or test a class that case does not change (`\w`, `\s`, `\d`,
@@ -234,6 +316,7 @@ class FragmentIndex:
     def __init__(self, groups: Mapping[str, frozenset[str]]) -> None:
         self.names = tuple(groups)
         fragments = sorted(set().union(*groups.values())) if groups else []
+        self.fragments = tuple(fragments)
         #: Which groups each fragment belongs to (fragment x group).
         self._owners = np.array(
             [[f in groups[name] for name in self.names] for f in fragments], dtype=bool
@@ -259,6 +342,10 @@ class FragmentIndex:
             self._table[key] = row
             self._slots[row, : len(ids)] = ids
         self._is_key = self._table > 0
+
+    def owners(self, name: str) -> np.ndarray:
+        """Whether each fragment belongs to group `name`."""
+        return self._owners[:, self.names.index(name)]
 
     def find(self, text: str, compiled: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Where the fragments occur in `text` (every start, overlaps too), and which each is:
@@ -290,12 +377,71 @@ class FragmentIndex:
             ids.append(np.full(len(found), i, dtype=np.int64))
         return np.concatenate(positions), np.concatenate(ids)
 
-    def lines_containing(self, text: str, starts: np.ndarray) -> dict[str, np.ndarray]:
-        """Per group, the sorted indices of the lines (starting at `starts` in `text`) that
-        have one of its fragments: an occurrence counts for the line its first character is in."""
+    def occurrences(self, text: str, starts: np.ndarray) -> Occurrences:
+        """The fragments' occurrences in the lines starting at `starts` in `text`: an
+        occurrence counts for the line its first character is in."""
         positions, ids = self.find(text)
         lines = np.searchsorted(starts, positions, side="right") - 1
-        hit, group = np.nonzero(self._owners[ids])
-        has = np.zeros((len(self.names), len(starts)), dtype=bool)
-        has[group, lines[hit]] = True
-        return {name: np.flatnonzero(has[g]) for g, name in enumerate(self.names)}
+        return Occurrences(self, lines, positions - starts[lines], ids, len(starts))
+
+    def lines_containing(self, text: str, starts: np.ndarray) -> dict[str, np.ndarray]:
+        """Per group, the sorted indices of the lines (starting at `starts` in `text`) that
+        have one of its fragments."""
+        found = self.occurrences(text, starts)
+        return {name: found.lines_of(name) for name in self.names}
+
+
+@dataclass(frozen=True)
+class Occurrences:
+    """Where a `FragmentIndex`'s fragments occur in a batch of lines: line, offset in it,
+    fragment (an index into `index.fragments`)."""
+
+    index: FragmentIndex
+    lines: np.ndarray
+    offsets: np.ndarray
+    ids: np.ndarray
+    n_lines: int
+
+    def lines_of(self, name: str) -> np.ndarray:
+        """The sorted indices of the lines that hold one of group `name`'s fragments."""
+        has = np.zeros(self.n_lines, dtype=bool)
+        has[self.lines[self.index.owners(name)[self.ids]]] = True
+        return np.flatnonzero(has)
+
+    def starts(self, rules: StartRules) -> tuple[np.ndarray, np.ndarray]:
+        """(line, offset) of every place in the lines where a match may start, by `rules`
+        (built on this index): sorted, without repeats."""
+        n_rules = rules.n_rules[self.ids]
+        occ = np.flatnonzero(n_rules)
+        occ_rule = np.repeat(occ, n_rules[occ])  # each occurrence once for each of its leads ...
+        rule = np.arange(occ_rule.size) - np.repeat(np.cumsum(n_rules[occ]) - n_rules[occ], n_rules[occ])
+        rule += rules.first[self.ids[occ_rule]]
+        lo, hi = rules.lo[rule], rules.hi[rule]
+        width = np.where(lo == AT_START[0], 1, hi - lo + 1)
+        occ_each, lo_each = np.repeat(occ_rule, width), np.repeat(lo, width)  # ... and width
+        step = np.arange(occ_each.size) - np.repeat(np.cumsum(width) - width, width)
+        at = np.where(lo_each == AT_START[0], 0, self.offsets[occ_each] - lo_each - step)
+        keep = at >= 0
+        keys = np.unique(self.lines[occ_each][keep] * (1 << 32) + at[keep])
+        return keys >> 32, keys & ((1 << 32) - 1)
+
+
+@dataclass(frozen=True)
+class StartRules:
+    """A group's `Leads` as arrays over a `FragmentIndex`'s fragments: the rules of fragment
+    f are first[f] .. first[f] + n_rules[f] - 1, each a lead (lo, hi)."""
+
+    first: np.ndarray
+    n_rules: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @classmethod
+    def of(cls, index: FragmentIndex, leads: Mapping[str, frozenset[Lead]]) -> StartRules:
+        rules = sorted((index.fragments.index(f), lead) for f, how in leads.items() for lead in how)
+        frag = np.array([f for f, _ in rules], dtype=np.int64)
+        n_rules = np.bincount(frag, minlength=len(index.fragments)).astype(np.int64)
+        first = np.cumsum(n_rules) - n_rules
+        lo = np.array([lead[0] for _, lead in rules], dtype=np.int64)
+        hi = np.array([lead[1] for _, lead in rules], dtype=np.int64)
+        return cls(first, n_rules, lo, hi)

@@ -155,6 +155,10 @@ NOT_A_HEADLINE = -1.0
 HEAD_CHARS = 30
 #: `sentence_breaks` is capped here.
 MAX_SENTENCE_BREAKS = 10
+#: A prefiltered pattern is tried only at the places its fragments say a match may start when
+#: no match runs more than this many characters before the fragment it holds (each character
+#: of leeway is one more place to try).
+MAX_LEAD = 8
 #: `all_caps` needs at least this many letters.
 ALL_CAPS_MIN_LETTERS = 3
 _QUOTES = "\"“‘'«„"
@@ -219,7 +223,7 @@ class _Batch:
     starts: np.ndarray  # index in `joined` of each line's first character
     lengths: np.ndarray
     _folded: str | None = field(default=None, repr=False)
-    _rows: dict[bool, dict[str, np.ndarray]] = field(default_factory=dict, repr=False)
+    _found: dict[bool, _literals.Occurrences] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, texts: list[str]) -> _Batch:
@@ -241,14 +245,19 @@ class _Batch:
         ends = starts + self.lengths[rows]
         return [text[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
 
-    def lines_containing(self, name: str, folded: bool) -> np.ndarray:
-        """Indices of the lines whose text (folded or not) has one of pattern feature `name`'s
-        fragments. All features' fragments are found in one pass per text, kept for the batch."""
-        if folded not in self._rows:
+    def occurrences(self, folded: bool) -> _literals.Occurrences:
+        """Where the pattern features' fragments occur in the text (folded or not): all of
+        them are found in one pass per text, kept for the batch."""
+        if folded not in self._found:
             text = self.folded() if folded else self.joined
             assert text is not None
-            self._rows[folded] = _FRAGMENT_INDEXES[folded].lines_containing(text, self.starts)
-        return self._rows[folded][name]
+            self._found[folded] = _FRAGMENT_INDEXES[folded].occurrences(text, self.starts)
+        return self._found[folded]
+
+    def lines_containing(self, name: str, folded: bool) -> np.ndarray:
+        """Indices of the lines whose text (folded or not) has one of pattern feature `name`'s
+        fragments."""
+        return self.occurrences(folded).lines_of(name)
 
 
 def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
@@ -340,6 +349,19 @@ class PatternFeature:
             return None
         return frags, folded.pop()
 
+    def leads(self) -> _literals.Leads | None:
+        """Where a match may start relative to each of the prefilter's fragments, when the
+        pattern is tried only there (`_at_starts`); None to search each line for it."""
+        pre = self.fragments()
+        if pre is None or self.how not in ("search", "count") or self.pattern is None:
+            return None
+        leads = _literals.fragment_leads(self.pattern)
+        if leads is None or _literals.matches_empty(self.pattern):
+            return None
+        leads = _literals.minimal_leads(leads)
+        far = any(lead[1] > MAX_LEAD for how in leads.values() for lead in how)
+        return None if far or frozenset(leads) != pre[0] else leads
+
     def twin(self) -> re.Pattern[str] | None:
         """The pattern to run on folded lines instead, when it gives the same matches."""
         return None if self.pattern is None else _literals.case_sensitive_twin(self.pattern)
@@ -393,6 +415,12 @@ _FRAGMENT_INDEXES = {
 #: Twins of the prefiltered patterns (those lines are sliced from the folded text anyway; an
 #: anchored pattern fails fast enough that slicing every line costs more than it saves).
 _TWINS = {feat.name: feat.twin() for feat in PATTERN_FEATURES if _PREFILTERS[feat.name]}
+#: The prefiltered patterns tried only where their fragments place a match's start.
+_START_RULES = {
+    feat.name: _literals.StartRules.of(_FRAGMENT_INDEXES[pre[1]], leads)
+    for feat in PATTERN_FEATURES
+    if (pre := _PREFILTERS[feat.name]) is not None and (leads := feat.leads()) is not None
+}
 
 
 def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
@@ -405,14 +433,45 @@ def _pattern_columns(batch: _Batch) -> dict[str, np.ndarray]:
         if pre is None or text is None:
             out[feat.name] = feat.evaluate(batch.texts).astype(float)
             continue
+        twin = _TWINS[feat.name]
+        if feat.name in _START_RULES:
+            out[feat.name] = _at_starts(feat, batch, text, pre[1], twin)
+            continue
         rows = batch.lines_containing(feat.name, pre[1])
         col = np.zeros(n)
         if rows.size:
-            twin = _TWINS[feat.name]
             lines = batch.slices(text, rows) if twin else [batch.texts[i] for i in rows]
             col[rows] = feat.evaluate(lines, twin)
         out[feat.name] = col
     return out
+
+
+def _at_starts(
+    feat: PatternFeature, batch: _Batch, text: str, folded: bool, twin: re.Pattern[str] | None
+) -> np.ndarray:
+    """`feat`'s column, its pattern tried only at the places its fragments' occurrences say a
+    match may start (`PatternFeature.leads`), not at every character of each line: the same
+    column, as a match starts at one of those places or nowhere. A count takes them in order,
+    each after the last match's end, as `findall` does."""
+    col = np.zeros(len(batch.texts))
+    line_of, at = batch.occurrences(folded).starts(_START_RULES[feat.name])
+    if not line_of.size:
+        return col
+    rows = np.unique(line_of)
+    lines = dict(zip(rows.tolist(), batch.slices(text, rows) if twin else [batch.texts[i] for i in rows],
+                     strict=True))
+    match = (twin or feat.pattern).match  # type: ignore[union-attr]
+    current, end = -1, 0
+    for i, a in zip(line_of.tolist(), at.tolist(), strict=True):
+        if i != current:
+            current, end = i, 0
+        if a < end:  # a counted match covers it, or the line's search is over
+            continue
+        m = match(lines[i], a)
+        if m is not None:
+            col[i] += 1
+            end = m.end() if feat.how == "count" else len(lines[i])
+    return np.minimum(col, feat.cap) if feat.cap is not None else col
 
 
 def base_matrix(lines: list[str]) -> np.ndarray:

@@ -257,6 +257,52 @@ def test_fragments_are_what_every_match_contains():
     assert _literals.required_fragments(re.compile(r"a|\d")) is None
 
 
+def test_each_fragment_places_where_a_match_may_start():
+    leads = _literals.fragment_leads(re.compile(r"\bab(?:cd|x\wefg)|^\s*hij|k{2,3}lmn|(?:no)+p"))
+    assert leads == {
+        "ab": {(0, 0)},  # the longer fragments after it would place the start as well: "ab" is
+        "hij": {_literals.AT_START},  # as selective and shorter to list; `^` starts at 0
+        "lmn": {(2, 3)},  # two or three k before it
+        "no": {(0, 0)},  # the first repeat's
+    }
+    # Unbounded before its longest fragment: the bounded one, though shorter, is chosen.
+    assert _literals.fragment_leads(re.compile(r"x\s+yyyy")) == {"x": {(0, 0)}}
+    # A fragment dropped as holding another passes its leads on, moved by where it holds it.
+    assert _literals.minimal_leads({"photo": {(0, 0)}, "(photo": {(2, 2)}, "bild": {(0, 0)}}) == {
+        "photo": {(0, 0), (3, 3)}, "bild": {(0, 0)},
+    }
+    assert _literals.matches_empty(re.compile(r"a*")) and not _literals.matches_empty(re.compile("a+"))
+
+
+_POSITIONAL = [feat for feat in features.PATTERN_FEATURES if feat.name in features._START_RULES]
+
+
+def test_most_prefiltered_patterns_are_tried_only_where_their_fragments_place_a_match():
+    assert {"promo", "legal", "caption", "reporting_past"} <= {feat.name for feat in _POSITIONAL}
+
+
+@pytest.mark.parametrize("feat", _POSITIONAL, ids=lambda f: f.name)
+def test_a_pattern_tried_where_its_fragments_place_a_match_gives_the_column_a_search_does(feat):
+    import random
+
+    rng = random.Random(5)
+    # Lines dense with matches and near misses: every fragment in its case variants, pieces of
+    # the pattern's own matches on the samples, glued and spaced at random (counts must skip
+    # the places an earlier match covers, as `findall` does).
+    lines = [s.strip() for doc in _docs() for s in doc if s.strip()] + _fragment_neighbourhoods()
+    frags = sorted(features._PREFILTERS[feat.name][0])
+    found = sorted({m.group() for line in lines for m in feat.pattern.finditer(line)})
+    pieces = [*frags, *(v(f) for f in frags for v in _CASE_VARIANTS), *found, *found,
+              "(", ":", "/", "us", "up", "in", "x", "\u0130"]
+    for _ in range(3000):
+        words = rng.choices(pieces, k=rng.randint(1, 12))
+        lines.append("".join(w + rng.choice(["", " ", "  ", ", "]) for w in words).strip() or "x")
+    fast = features._pattern_columns(features._Batch.of(lines))[feat.name]
+    plain = feat.evaluate(lines).astype(float)
+    assert np.array_equal(fast, plain)
+    assert (plain > 0).sum() > 300 and (feat.how != "count" or (plain > 1).sum() > 100)
+
+
 #: Case variants `re` IGNORECASE equates and `str.lower` alone would not (`fold` maps them).
 _CASE_VARIANTS = (
     str.upper, str.swapcase,
