@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import NamedTuple, TypeVar
 
+import numpy as np
+
 from cleaner import metadata as md
 from cleaner.clickbait import clickbait_scores
 from cleaner.result import Dateline, Line, Result
@@ -222,16 +224,19 @@ def assemble(
     labels: Sequence[str],
     scores: Sequence[float],
     reference_date: md.DateLike | None = None,
+    body: Body | None = None,
 ) -> Result:
     """The Result of one document's labelled lines; `reference_date` dates a dateline that
-    gives no year (`April 30`): see `metadata.iso_date`."""
+    gives no year (`April 30`): see `metadata.iso_date`. `body`: `body_lines(texts, labels)`
+    where the caller has it already (settling works it out)."""
     reference = md.as_reference_date(reference_date)
+    as_floats = scores.tolist() if isinstance(scores, np.ndarray) else scores
     lines = [
         Line(text, str(label), float(score))
-        for text, label, score in zip(texts, labels, scores, strict=True)
+        for text, label, score in zip(texts, labels, as_floats, strict=True)
     ]
     result = Result(lines=lines)
-    body = body_lines(texts, labels)
+    body = body or body_lines(texts, labels)
     result.text = "\n".join(text for _, text in body.lines)
     if body.dateline is not None:
         result.dateline = _dateline(body.dateline, reference)

@@ -37,7 +37,7 @@ import numpy as np
 
 from cleaner import features
 from cleaner import metadata as md
-from cleaner.assemble import assemble, body_lines, score_headlines
+from cleaner.assemble import Body, assemble, body_lines, score_headlines
 from cleaner.model import line_model
 from cleaner.page import Analysis, PageTimeout, time_limit
 from cleaner.result import Result
@@ -172,7 +172,8 @@ def _timeout(limits: Limits) -> Timeout:
 class _Doc:
     """A document on its way through a batch: where its Result goes, its lines, the seconds
     of its own work so far, and, once the model has been asked, its lines' base features
-    and labels."""
+    and labels, and the body of those labels once `_settle` has worked it out (None while
+    it has not, or the labels have changed since)."""
 
     slot: int
     lines: list[str]
@@ -180,6 +181,7 @@ class _Doc:
     base: np.ndarray | None = None
     labels: np.ndarray | None = None
     scores: np.ndarray | None = None
+    body: Body | None = None
 
 
 def _one_by_one(pending: list[_Doc], limits: Limits) -> list[np.ndarray | Result]:
@@ -241,6 +243,7 @@ def _predict(docs: list[_Doc], X: np.ndarray) -> None:
     for doc, a, b in zip(docs, offsets[:-1], offsets[1:], strict=True):
         doc.base = X[a:b, : len(features.BASE_NAMES)]
         doc.labels, doc.scores = labels[a:b], scores[a:b]
+        doc.body = None
 
 
 def _settle(docs: list[_Doc]) -> None:
@@ -261,7 +264,7 @@ def _settle(docs: list[_Doc]) -> None:
         relabel: list[_Doc] = []  # the clean texts, labelled this round
         unglued: list[tuple[_Doc, int]] = []  # clean texts' lines that lost a dateline
         for doc in active:
-            body = body_lines(doc.lines, doc.labels)
+            body = doc.body = body_lines(doc.lines, doc.labels)
             text = [line for _, line in body.lines]
             if not text or text == doc.lines:  # kept whole: labelling it again gives the same
                 continue
@@ -284,6 +287,7 @@ def _settle(docs: list[_Doc]) -> None:
             if off.size:
                 doc.labels[rows[off]] = again.labels[off]
                 doc.scores[rows[off]] = again.scores[off]
+                doc.body = None
                 active.append(doc)
 
 
@@ -330,7 +334,7 @@ def _clean_batch(
     for doc in labelled:
         try:
             results[doc.slot] = assemble(
-                doc.lines, doc.labels, doc.scores, reference_date=references[doc.slot]
+                doc.lines, doc.labels, doc.scores, reference_date=references[doc.slot], body=doc.body
             )
         except Exception as exc:  # noqa: BLE001 - one document's failure must not stop its batch
             results[doc.slot] = Result.failed(
