@@ -1,7 +1,7 @@
-/* Two loops over a text's code points in C: `cleaner/_literals.py` and `cleaner/clickbait.py`
- * call them when this module is built, and run their numpy versions (the fallback where no
- * compiler built it) otherwise. Both give exactly what numpy gives; tests/test_speed.py
- * compares them.
+/* Loops over a text's code points in C: `cleaner/_literals.py`, `cleaner/features.py` and
+ * `cleaner/clickbait.py` call them when this module is built, and run their numpy versions
+ * (the fallback where no compiler built it) otherwise. They give exactly what numpy gives;
+ * tests/test_speed.py compares them.
  *
  *   - `find_fragments`: where a `FragmentIndex`'s fragments occur in a text. numpy builds
  *     arrays of every window's key and every candidate's comparison; here a window's key
@@ -10,6 +10,8 @@
  *     numpy makes an array per n-gram size and gathers each model's weights from its own
  *     arrays; here each n-gram is hashed and its weights (all models', side by side in one
  *     row of a table) read at once, one cache line instead of one per array.
+ *   - `line_counts`: the shape features' counts of character classes and words per line,
+ *     in one pass; numpy makes a mask per class over the whole text and reduces each.
  *
  * The hash, buckets and salts are clickbait.py's; the float sums are added in the order of
  * its `bincount`s, so the margins have the same bits.
@@ -172,6 +174,133 @@ done:
     PyBuffer_Release(&slots);
     PyBuffer_Release(&chars);
     PyBuffer_Release(&lengths);
+    return result;
+}
+
+/* --- line shapes -------------------------------------------------------------------- */
+
+/* Counted per line, in this order (features.py's `SHAPE_COUNTS`). */
+enum { LETTERS, UPPER_LETTERS, WORDS, WORD_CHARS, TITLE_WORDS, LOWER_WORDS, DIGITS, PUNCTS, PIPES,
+       N_COUNTS };
+
+typedef struct {
+    unsigned char ascii[128];  /* 1 for the ASCII punctuation */
+    const uint32_t *other;     /* the others, sorted */
+    Py_ssize_t n_other;
+} punct_t;
+
+static int
+is_punct(const punct_t *p, uint32_t cp)
+{
+    if (cp < 128)
+        return p->ascii[cp];
+    for (Py_ssize_t k = 0; k < p->n_other && p->other[k] <= cp; k++)
+        if (p->other[k] == cp)
+            return 1;
+    return 0;
+}
+
+/* A character's classes, as `str` methods (and re's \w: alphanumeric or `_`) tell them. */
+enum { C_ALPHA = 1, C_UPPER = 2, C_LOWER = 4, C_DIGIT = 8, C_PUNCT = 16, C_WORD = 32 };
+
+static unsigned
+classes(const punct_t *punct, Py_UCS4 ch)
+{
+    return (Py_UNICODE_ISALPHA(ch) ? C_ALPHA : 0) | (Py_UNICODE_ISUPPER(ch) ? C_UPPER : 0)
+           | (Py_UNICODE_ISLOWER(ch) ? C_LOWER : 0) | (Py_UNICODE_ISDIGIT(ch) ? C_DIGIT : 0)
+           | (is_punct(punct, ch) ? C_PUNCT : 0)
+           | (Py_UNICODE_ISALNUM(ch) || ch == '_' ? C_WORD : 0);
+}
+
+/* The counts of one line (words: runs of \w characters); `ascii` holds the classes of the
+ * first 128 code points, worked out once a call. */
+static void
+count_line(const uint32_t *cps, Py_ssize_t n, const punct_t *punct, const unsigned char *ascii,
+           int64_t *out)
+{
+    int64_t c[N_COUNTS] = {0};
+    unsigned previous = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = cps[i];
+        unsigned k = ch < 128 ? ascii[ch] : classes(punct, ch);
+        unsigned starts_word = (k & C_WORD) && !(previous & C_WORD);
+        c[LETTERS] += (k & C_ALPHA) != 0;
+        c[UPPER_LETTERS] += (k & (C_ALPHA | C_UPPER)) == (C_ALPHA | C_UPPER);
+        c[WORDS] += starts_word;
+        c[WORD_CHARS] += (k & C_WORD) != 0;
+        c[TITLE_WORDS] += starts_word && (k & C_UPPER);
+        c[LOWER_WORDS] += starts_word && (k & C_LOWER);
+        c[DIGITS] += (k & C_DIGIT) != 0;
+        c[PUNCTS] += (k & C_PUNCT) != 0;
+        c[PIPES] += ch == '|';
+        previous = k;
+    }
+    for (int j = 0; j < N_COUNTS; j++)
+        out[j] = c[j];
+}
+
+PyDoc_STRVAR(line_counts_doc,
+"line_counts(cps, starts, lengths, punct, out)\n\n"
+"The N_COUNTS counts of each line cps[starts[i] : starts[i] + lengths[i]] (cps: uint32 code\n"
+"points; starts, lengths: int64) into out (int64, N_COUNTS per line). punct: the uint32 code\n"
+"points counted as punctuation, sorted.");
+
+static PyObject *
+line_counts(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_buffer cps, starts, lengths, punct_cps, out;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &cps, &starts, &lengths, &punct_cps, &out))
+        return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n_cps = cps.len / (Py_ssize_t)sizeof(uint32_t);
+    Py_ssize_t n_lines = starts.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t n_punct = punct_cps.len / (Py_ssize_t)sizeof(uint32_t);
+    if (cps.len % sizeof(uint32_t) != 0 || !sized(&starts, sizeof(int64_t), n_lines, "starts")
+        || !sized(&lengths, sizeof(int64_t), n_lines, "lengths")
+        || !sized(&punct_cps, sizeof(uint32_t), n_punct, "punct")
+        || !sized(&out, sizeof(int64_t) * N_COUNTS, n_lines, "out")) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_ValueError, "cps: not whole uint32 code points");
+        goto done;
+    }
+    const int64_t *at = starts.buf, *len = lengths.buf;
+    for (Py_ssize_t i = 0; i < n_lines; i++) {
+        if (at[i] < 0 || len[i] < 0 || at[i] > n_cps || len[i] > n_cps - at[i]) {
+            PyErr_SetString(PyExc_ValueError, "a line outside cps");
+            goto done;
+        }
+    }
+    punct_t punct = {{0}, NULL, 0};
+    const uint32_t *marks = punct_cps.buf;
+    for (Py_ssize_t k = 0; k < n_punct; k++) {
+        if (k > 0 && marks[k] <= marks[k - 1]) {
+            PyErr_SetString(PyExc_ValueError, "punct: not sorted");
+            goto done;
+        }
+        if (marks[k] < 128)
+            punct.ascii[marks[k]] = 1;
+        else if (punct.other == NULL) {
+            punct.other = marks + k;
+            punct.n_other = n_punct - k;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    unsigned char ascii[128];
+    for (Py_UCS4 ch = 0; ch < 128; ch++)
+        ascii[ch] = (unsigned char)classes(&punct, ch);
+    const uint32_t *text = cps.buf;
+    int64_t *counts = out.buf;
+    for (Py_ssize_t i = 0; i < n_lines; i++)
+        count_line(text + at[i], len[i], &punct, ascii, counts + i * N_COUNTS);
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&cps);
+    PyBuffer_Release(&starts);
+    PyBuffer_Release(&lengths);
+    PyBuffer_Release(&punct_cps);
+    PyBuffer_Release(&out);
     return result;
 }
 
@@ -369,6 +498,7 @@ done:
 static PyMethodDef methods[] = {
     {"find_fragments", find_fragments, METH_VARARGS, find_fragments_doc},
     {"ngram_sums", ngram_sums, METH_VARARGS, ngram_sums_doc},
+    {"line_counts", line_counts, METH_VARARGS, line_counts_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -388,6 +518,7 @@ PyInit__scan(void)
         return NULL;
     if (PyModule_AddIntConstant(m, "KEY_CHARS", KEY_CHARS) < 0
         || PyModule_AddIntConstant(m, "KEY_BITS", KEY_BITS) < 0
+        || PyModule_AddIntConstant(m, "N_COUNTS", N_COUNTS) < 0
         || PyModule_AddObject(m, "BASE", PyLong_FromUnsignedLongLong(BASE)) < 0
         || PyModule_AddObject(m, "SALTS", Py_BuildValue("(KKK)", SALT_CHAR, SALT_WORD, SALT_BIGRAM)) < 0
         || PyModule_AddObject(m, "SPREAD", PyLong_FromUnsignedLongLong(SPREAD)) < 0) {

@@ -260,11 +260,23 @@ class _Batch:
         return self.occurrences(folded).lines_of(name)
 
 
-def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
-    """Length, word and character-class features of every line, from per-character arrays."""
-    cps = _literals.code_points(batch.joined)
+#: What `_line_counts` counts in each line, in its columns' order (as `cleaner/_scan.c`'s).
+SHAPE_COUNTS = (
+    "letters", "upper", "words", "word_chars", "title_words", "lower_words", "digits", "punct",
+    "pipes",
+)
+_PUNCT_CPS = np.array(sorted(map(ord, _PUNCT)), dtype=np.uint32)
+
+
+def _line_counts(batch: _Batch, cps: np.ndarray, compiled: bool = True) -> np.ndarray:
+    """`SHAPE_COUNTS` of each line (a row each): counted in C if it is built and `compiled`,
+    else from per-character masks with numpy, to the same counts."""
+    starts, scan = batch.starts, _literals._scan
+    if compiled and scan is not None:
+        counts = np.empty((len(starts), scan.N_COUNTS), dtype=np.int64)
+        scan.line_counts(cps, starts, batch.lengths, _PUNCT_CPS, counts)
+        return counts
     flags = _flags_of(cps)
-    starts, n_chars = batch.starts, batch.lengths
 
     def per_line(mask: np.ndarray) -> np.ndarray:
         return np.add.reduceat(mask, starts, dtype=np.int64)
@@ -272,15 +284,26 @@ def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
     word = (flags & WORD).astype(bool)
     word_start = word.copy()
     word_start[1:] &= ~word[:-1]  # the separator is not a word character: no reset needed
-    letters = per_line((flags & ALPHA).astype(bool))
-    upper = per_line((flags & (ALPHA | UPPER)) == (ALPHA | UPPER))
-    n_words = per_line(word_start)
-    word_chars = per_line(word)
-    title_words = per_line(word_start & (flags & UPPER).astype(bool))
-    lower_words = per_line(word_start & (flags & LOWER).astype(bool))
-    digits = per_line((flags & DIGIT).astype(bool))
-    punct = per_line((flags & PUNCT).astype(bool))
-    pipes = per_line(cps == ord("|"))
+    return np.column_stack([
+        per_line((flags & ALPHA).astype(bool)),
+        per_line((flags & (ALPHA | UPPER)) == (ALPHA | UPPER)),
+        per_line(word_start),
+        per_line(word),
+        per_line(word_start & (flags & UPPER).astype(bool)),
+        per_line(word_start & (flags & LOWER).astype(bool)),
+        per_line((flags & DIGIT).astype(bool)),
+        per_line((flags & PUNCT).astype(bool)),
+        per_line(cps == ord("|")),
+    ])
+
+
+def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
+    """Length, word and character-class features of every line, from per-line counts."""
+    cps = _literals.code_points(batch.joined)
+    starts, n_chars = batch.starts, batch.lengths
+    letters, upper, n_words, word_chars, title_words, lower_words, digits, punct, pipes = (
+        _line_counts(batch, cps).T
+    )
     has_words = n_words > 0
     safe_words = np.where(has_words, n_words, 1)
     texts = batch.texts

@@ -1,11 +1,11 @@
 """The fast paths give the same numbers as the plain ones they replace.
 
 Features: the literal prefilter never skips a line a pattern matches, its fragments are found
-in C as with numpy, the character tables agree with `str` and `re` on every code point, the
-headline models' margins have the same bits in C as with numpy, and a batch gives each
-document the rows it gets alone. Trees: the arrays walked in C, by numpy or by scikit-learn's
-compiled walk give scikit-learn's own probabilities bit for bit, and a tampered array file is
-refused.
+in C as with numpy, the character tables agree with `str` and `re` on every code point and
+the per-line counts in C with numpy's, the headline models' margins have the same bits in C
+as with numpy, and a batch gives each document the rows it gets alone. Trees: the arrays
+walked in C, by numpy or by scikit-learn's compiled walk give scikit-learn's own
+probabilities bit for bit, and a tampered array file is refused.
 """
 
 from __future__ import annotations
@@ -69,6 +69,40 @@ def test_character_classes_agree_with_str_and_re_on_every_code_point():
         assert bool(f & features.UPPER) == c.isupper()
         assert bool(f & features.LOWER) == c.islower()
         assert bool(f & features.DIGIT) == c.isdigit()
+
+
+def test_line_counts_in_c_are_numpys_on_every_code_point_and_tricky_lines():
+    # Every code point once, in lines of 1 to 40 characters (the separator between them is
+    # the batch's own, so no line holds it), then the tricky lines and the samples.
+    rng = np.random.default_rng(3)
+    points = [cp for cp in range(sys.maxunicode + 1) if chr(cp) != features._SEP]
+    cuts = np.cumsum(rng.integers(1, 41, size=len(points) // 10))
+    bounds = zip(np.r_[0, cuts], np.r_[cuts, len(points)], strict=True)
+    lines = ["".join(map(chr, points[a:b])) for a, b in bounds]
+    lines = [line for line in lines if line] + [s.strip() for doc in _docs() for s in doc if s.strip()]
+    batch = features._Batch.of(lines)
+    cps = _literals.code_points(batch.joined)
+    c = features._line_counts(batch, cps, compiled=True)
+    plain = features._line_counts(batch, cps, compiled=False)
+    assert c.shape == (len(lines), len(features.SHAPE_COUNTS)) and (c > 0).any(axis=0).all()
+    assert np.array_equal(c, plain)
+
+
+def test_the_c_line_counts_refuse_lines_outside_the_text_and_buffers_that_do_not_fit():
+    scan = _literals._scan
+    cps = _literals.code_points("ab cd\nef")
+    starts, lengths = np.array([0, 6], dtype=np.int64), np.array([5, 2], dtype=np.int64)
+    out = np.zeros((2, scan.N_COUNTS), dtype=np.int64)
+    scan.line_counts(cps, starts, lengths, features._PUNCT_CPS, out)
+    assert out[:, features.SHAPE_COUNTS.index("words")].tolist() == [2, 1]
+    for args in (
+        (cps, starts, np.array([5, 3], dtype=np.int64), features._PUNCT_CPS, out),  # past the end
+        (cps, np.array([-1, 6], dtype=np.int64), lengths, features._PUNCT_CPS, out),
+        (cps, starts, lengths, features._PUNCT_CPS[::-1].copy(), out),  # not sorted
+        (cps, starts, lengths, features._PUNCT_CPS, out[:1].copy()),  # no room for the second
+    ):
+        with pytest.raises(ValueError):
+            scan.line_counts(*args)
 
 
 @pytest.mark.parametrize("feat", features.PATTERN_FEATURES, ids=lambda f: f.name)
@@ -173,6 +207,7 @@ def test_fragment_index_finds_every_occurrence_str_find_does_on_random_text(comp
 def test_the_c_scan_is_built_where_the_tests_run():
     # Its build is optional (setup.py): without this, a failed build would only be slower.
     assert _literals._scan is not None
+    assert _literals._scan.N_COUNTS == len(features.SHAPE_COUNTS)
 
 
 def test_fragment_index_finds_the_same_occurrences_in_c_and_numpy_in_the_same_order():
