@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: install run test lint train cv train-clickbait train-html lexicon eval eval-html bench bench-batch clean
 
 # Reinstalled when the C code changes too: an editable install builds it only then.
-$(STAMP): pyproject.toml setup.py cleaner/_walk.c cleaner/_scan.c
+$(STAMP): pyproject.toml setup.py $(wildcard cleaner/*.c)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"

@@ -16,6 +16,11 @@ from functools import lru_cache
 
 import numpy as np
 
+try:  # built from cleaner/_numeric.c at install time; optional, as cleaner._walk is
+    from cleaner import _numeric
+except ImportError:  # pragma: no cover - depends on the build
+    _numeric = None
+
 #: Counts below this are read off a table of log1p; larger ones (rare) are computed one by one.
 COUNT_TABLE_SIZE = 1 << 14
 #: math.exp overflows beyond this; the result there is inf, as numpy's.
@@ -47,9 +52,14 @@ def log1p_counts(counts: np.ndarray | list) -> np.ndarray:
     return out
 
 
-def exp(x: np.ndarray) -> np.ndarray:
-    """e ** x elementwise, as `math.exp` gives it (inf beyond its range, as numpy's)."""
+def exp(x: np.ndarray, compiled: bool = True) -> np.ndarray:
+    """e ** x elementwise, as `math.exp` gives it (inf beyond its range, as numpy's): the C
+    library's exp called in C if that is built and `compiled`, else `math.exp` value by value."""
     values = np.asarray(x, dtype=np.float64)
+    if compiled and _numeric is not None:
+        out = np.empty(values.shape)
+        _numeric.exp_each(np.ascontiguousarray(values), out, _EXP_MAX)
+        return out
     out = np.full(values.shape, np.inf)
     flat, res = values.reshape(-1), out.reshape(-1)
     finite = flat <= _EXP_MAX

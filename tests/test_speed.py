@@ -10,6 +10,7 @@ probabilities bit for bit, and a tampered array file is refused.
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
@@ -202,6 +203,19 @@ def test_fragment_index_finds_every_occurrence_str_find_does_on_random_text(comp
         frags = sorted(fragments)
         want = sorted((i, frags.index(f)) for f in frags for i in _str_find_all(text, f))
         assert got == want, text
+
+
+def test_exp_in_c_has_the_bits_of_math_exp():
+    from cleaner import numeric
+
+    assert numeric._numeric is not None  # built where the tests run (its build is optional)
+    rng = np.random.default_rng(0)
+    edges = [np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, -745.2, -745.1, 709.78, 709.7801, 710.0]
+    x = np.concatenate([rng.normal(0, 10, 200_000), rng.uniform(-800, 800, 100_000), edges])
+    c = numeric.exp(x)
+    assert np.array_equal(c.view(np.int64), numeric.exp(x, compiled=False).view(np.int64))
+    assert [float(v) for v in c[-9:-2]] == [math.exp(v) for v in x[-9:-2]]
+    assert np.isnan(c[-11]) and c[-10] == c[-2] == c[-1] == np.inf
 
 
 def test_the_c_scan_is_built_where_the_tests_run():
