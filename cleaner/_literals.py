@@ -413,13 +413,19 @@ class Occurrences:
         (built on this index): sorted, without repeats."""
         n_rules = rules.n_rules[self.ids]
         occ = np.flatnonzero(n_rules)
-        occ_rule = np.repeat(occ, n_rules[occ])  # each occurrence once for each of its leads ...
-        rule = np.arange(occ_rule.size) - np.repeat(np.cumsum(n_rules[occ]) - n_rules[occ], n_rules[occ])
-        rule += rules.first[self.ids[occ_rule]]
-        lo, hi = rules.lo[rule], rules.hi[rule]
-        width = np.where(lo == AT_START[0], 1, hi - lo + 1)
-        occ_each, lo_each = np.repeat(occ_rule, width), np.repeat(lo, width)  # ... and width
-        step = np.arange(occ_each.size) - np.repeat(np.cumsum(width) - width, width)
+        if not occ.size:
+            return occ, occ
+        if rules.one_place:  # each occurrence places one start: no repeats to spread
+            occ_each, lo_each = occ, rules.lo[rules.first[self.ids[occ]]]
+            step = np.zeros_like(occ)
+        else:
+            occ_rule = np.repeat(occ, n_rules[occ])  # each occurrence once for each of its leads ...
+            rule = np.arange(occ_rule.size) - np.repeat(np.cumsum(n_rules[occ]) - n_rules[occ], n_rules[occ])
+            rule += rules.first[self.ids[occ_rule]]
+            lo, hi = rules.lo[rule], rules.hi[rule]
+            width = np.where(lo == AT_START[0], 1, hi - lo + 1)
+            occ_each, lo_each = np.repeat(occ_rule, width), np.repeat(lo, width)  # ... and width
+            step = np.arange(occ_each.size) - np.repeat(np.cumsum(width) - width, width)
         at = np.where(lo_each == AT_START[0], 0, self.offsets[occ_each] - lo_each - step)
         keep = at >= 0
         keys = np.unique(self.lines[occ_each][keep] * (1 << 32) + at[keep])
@@ -435,6 +441,7 @@ class StartRules:
     n_rules: np.ndarray
     lo: np.ndarray
     hi: np.ndarray
+    one_place: bool  # every fragment has one lead, of one width (or `AT_START`)
 
     @classmethod
     def of(cls, index: FragmentIndex, leads: Mapping[str, frozenset[Lead]]) -> StartRules:
@@ -444,4 +451,4 @@ class StartRules:
         first = np.cumsum(n_rules) - n_rules
         lo = np.array([lead[0] for _, lead in rules], dtype=np.int64)
         hi = np.array([lead[1] for _, lead in rules], dtype=np.int64)
-        return cls(first, n_rules, lo, hi)
+        return cls(first, n_rules, lo, hi, bool((n_rules <= 1).all() and (lo == hi).all()))
