@@ -15,10 +15,11 @@ Limits, and what each one enforces (`Limits` sets them, one keyword on every ent
 - `max_lines`: a document of more lines is refused after segmentation, before features and
   the model: the model's cost grows with the number of lines.
 - `max_seconds`: a document's own work (decoding, HTML parsing, segmentation, features) is
-  timed. In the main thread of a Unix process a timer interrupts it when the limit passes
-  (`page.time_limit`, SIGALRM: Python code and regular expressions stop; C code such as
-  an lxml parse stops when it returns). Everywhere, the time is also checked after each
-  stage, so in a worker thread a document can overrun by one stage, whose cost `max_chars`
+  timed. In the main thread of a Unix process a timer interrupts HTML parsing and features
+  when the limit passes (`page.time_limit`, SIGALRM: Python code and regular expressions
+  stop; C code such as an lxml parse stops when it returns, so decoding and splitting
+  text, single C calls, get no timer of their own). Everywhere, the time is also checked
+  after each stage, so in a worker thread a document can overrun by one stage, whose cost `max_chars`
   bounds. Either way the document is refused before the model is asked. Features are
   computed for a whole batch at once and each document is charged that stage's time in
   proportion to its characters; a batch that fails or runs out of time is redone document
@@ -306,11 +307,9 @@ def _clean_batch(
     for doc, started in docs:
         started = time.perf_counter() if started is None else started
         try:
-            with time_limit(limits.remaining(started)):
-                lines = _prepare(doc, limits, started)
-        except PageTimeout:
-            results.append(Result.failed(_timeout(limits)))
-            continue
+            # No timer here: decoding and splitting text are single C calls that a signal
+            # cannot interrupt (and `max_chars` bounds); `_prepare` checks the time after them.
+            lines = _prepare(doc, limits, started)
         except LimitExceeded as exc:
             results.append(Result.failed(exc))
             continue
