@@ -185,9 +185,9 @@ class LineModel:
         proba1[rows] = proba = self.first_pass(X[rows])
         revise = np.flatnonzero(self.to_revise(proba))
         if revise.size:
-            X2 = features.second_pass_features(X, proba1, offsets)
+            X2 = features.second_pass_features(X, proba1, offsets, at=rows[revise])
             proba = proba.copy()
-            proba[revise] = self.second.predict_proba(X2[rows[revise]])
+            proba[revise] = self.second.predict_proba(X2)
         best = proba.argmax(axis=1)
         labels[rows] = self.labels[best]
         scores[rows] = proba[np.arange(rows.size), best]

@@ -80,6 +80,16 @@ def test_second_pass_sees_neighbour_probabilities_within_a_document():
     assert extra[2, -2:].tolist() == [0.5, 0.5]
 
 
+def test_second_pass_features_of_some_rows_are_those_rows_of_all():
+    docs = [LINES, ["", "x y z."], ["", ""], LINES[::-1]]
+    X = f.batch_features(docs)
+    proba = np.random.default_rng(1).dirichlet(np.ones(5), size=X.shape[0])
+    offsets = f.doc_offsets(docs)
+    every = f.second_pass_features(X, proba, offsets)
+    for at in (np.arange(X.shape[0]), np.array([0, 3, 4, X.shape[0] - 1]), np.array([], dtype=int)):
+        assert np.array_equal(f.second_pass_features(X, proba, offsets, at=at), every[at])
+
+
 def test_empty_document():
     assert f.document_features([]).shape == (0, len(f.FEATURE_NAMES))
 
