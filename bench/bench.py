@@ -25,6 +25,7 @@ from importlib import metadata
 from pathlib import Path
 
 from bench import corpora
+from cleaner.batch import CHUNK_SIZE
 
 REPO = corpora.REPO
 DEFAULT_OUT = REPO / "reports" / "bench.md"
@@ -297,7 +298,8 @@ def render(res: dict) -> str:
         "*1 core*: pinned to one CPU with `sched_setaffinity`, `OMP_NUM_THREADS=1`"
         f" (scikit-learn's effective OpenMP threads in the cleaner rows: {res['omp_threads']}). "
         f"*All cores*: {res['cpus']} single-threaded worker processes (multiprocessing), documents in "
-        "chunks of 64. `cleaner` is called as the CLI calls it (`clean_many` on chunks of 64 documents); "
+        f"chunks of {CHUNK_SIZE}. `cleaner` is called as the CLI calls it (`clean_many` on chunks of "
+        f"{CHUNK_SIZE} documents); "
         "the other tools document by document. Peak RSS is `getrusage(RUSAGE_SELF).ru_maxrss` of the "
         "one-core process (interpreter, imports and model included). `vs cleaner` is the tool's "
         "documents/s over cleaner's on the same corpus, one core each. *Docs per CPU-s*: documents "
@@ -337,7 +339,7 @@ def render(res: dict) -> str:
         "",
         "## Memory in the number of documents",
         "",
-        "cleaner on the article corpus streamed through `clean_many` in chunks of 64, one core, "
+        f"cleaner on the article corpus streamed through `clean_many` in chunks of {CHUNK_SIZE}, one core, "
         "outputs dropped as they come: peak RSS after one pass and after "
         f"{MEMORY_MULTIPLY} passes.",
         "",

@@ -1,6 +1,6 @@
 """Where the text path's time goes, stage by stage, on the benchmark's article corpus.
 
-    .venv/bin/python -m bench.profile_text [--corpus articles|pages] [--chunk 64] [--cprofile]
+    .venv/bin/python -m bench.profile_text [--corpus articles|pages] [--chunk N] [--cprofile]
 
 Runs `clean_many` itself on CLI-sized chunks, one thread, with the functions it calls for
 each stage wrapped in a clock, and prints CPU seconds per stage (and per 1,000 documents).
@@ -30,13 +30,14 @@ import numpy as np  # noqa: E402
 
 from bench import corpora  # noqa: E402
 from cleaner import _trees, features, pipeline  # noqa: E402
+from cleaner.batch import CHUNK_SIZE  # noqa: E402
 from cleaner.model import line_model  # noqa: E402
 from cleaner.segment import split_lines  # noqa: E402
 
 #: Passes over the corpus; the stage times are their medians.
 REPEAT = 3
 #: Documents a `clean_many` call, as the CLI batches them.
-CHUNK = 64
+CHUNK = CHUNK_SIZE
 #: (module or class, function name, stage name): what is clocked. A stage name with `{round}`
 #: is charged to the round it runs in.
 STAGES: tuple[tuple[Any, str, str], ...] = (

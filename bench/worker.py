@@ -23,9 +23,10 @@ from pathlib import Path
 
 from bench import corpora
 from bench.tools import prepare
+from cleaner.batch import CHUNK_SIZE
 
 #: Documents per call: the CLI's batch size, so the text path runs as `cleaner` does.
-DEFAULT_CHUNK = 64
+DEFAULT_CHUNK = CHUNK_SIZE
 
 _pool_docs: list[bytes] = []
 _pool_tool = None
