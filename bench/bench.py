@@ -6,7 +6,8 @@ Builds its inputs from ../shared/data and samples/ (see bench/corpora.py), times
 on the same documents in fresh processes (bench/worker.py), and writes a markdown table and
 the raw figures as JSON. Throughput is the median of `--repeat` passes over a corpus after a
 warm-up chunk; start-up is timed separately. One core: the process is pinned to one CPU and
-OMP_NUM_THREADS=1 (so is every BLAS pool); all cores: one process per CPU, each single-threaded.
+OMP_NUM_THREADS=1 (so is every BLAS pool), and the rows take turns pass by pass (`_in_rounds`);
+all cores: one process per CPU, each single-threaded.
 """
 
 from __future__ import annotations
@@ -69,6 +70,34 @@ def _worker(corpus: Path, tool: str, cores: str, repeat: int, multiply: int = 1)
     print(f"  {result['corpus']:9} {tool:19} cores={cores:3} x{multiply}: {result['docs_per_s']:9.1f} docs/s "
           f"{result['mb_per_s']:7.2f} MB/s  peak {result['peak_rss_mb']:.0f} MB", flush=True)
     return result
+
+
+def _in_rounds(rows: list[tuple[Path, str]], rounds: int) -> list[dict]:
+    """One-core rows timed in `rounds` rounds, each row once a round (a fresh process, one
+    pass), so that each row's passes are spread over the whole run: this machine's speed
+    drifts by a third within a minute (stop 37: one row's passes at 1,412-1,605 docs/s, the
+    same work at 2,453 a minute later), and a row timed in one go got whatever minute it fell
+    in. A row's figures are the median of its passes, its peak memory the largest."""
+    runs: list[list[dict]] = [[] for _ in rows]
+    for k in range(rounds):
+        print(f"  round {k + 1} of {rounds}", flush=True)
+        for (corpus, tool), done in zip(rows, runs, strict=True):
+            done.append(_run_worker(str(corpus), tool, "--cores", "1", "--repeat", "1"))
+    out = []
+    for (_corpus, tool), done in zip(rows, runs, strict=True):
+        row = dict(done[0])
+        for key in ("times_s", "cpu_s"):
+            row[key] = [t for r in done for t in r[key]]
+        row["prepare_s"] = statistics.median(r["prepare_s"] for r in done)
+        for key in ("rss_ready_mb", "peak_rss_mb"):
+            row[key] = max(r[key] for r in done)
+        median = statistics.median(row["times_s"])
+        row.update(docs_per_s=row["docs"] / median, mb_per_s=row["mb"] / median,
+                   docs_per_cpu_s=row["docs"] / statistics.median(row["cpu_s"]))
+        print(f"  {row['corpus']:9} {tool:19} cores=1   x1: {row['docs_per_s']:9.1f} docs/s "
+              f"{row['mb_per_s']:7.2f} MB/s  peak {row['peak_rss_mb']:.0f} MB", flush=True)
+        out.append(row)
+    return out
 
 
 def _paired(corpus: Path, tool: str, other: str, repeat: int) -> dict:
@@ -294,7 +323,9 @@ def render(res: dict) -> str:
     out += [
         "",
         "Throughput: the median of "
-        f"{res['repeat']} passes over each corpus after a warm-up chunk, in a fresh process per row. "
+        f"{res['repeat']} passes over each corpus after a warm-up chunk. One core: each pass in a "
+        "fresh process, the rows taking turns pass by pass, so that the machine's drifts in speed "
+        "fall on every row alike; all cores: the passes in one process per row. "
         "*1 core*: pinned to one CPU with `sched_setaffinity`, `OMP_NUM_THREADS=1`"
         f" (scikit-learn's effective OpenMP threads in the cleaner rows: {res['omp_threads']}). "
         f"*All cores*: {res['cpus']} single-threaded worker processes (multiprocessing), documents in "
@@ -391,13 +422,12 @@ def main(argv: list[str] | None = None) -> None:
             }
             for c in built
         }
-        one, allc = [], []
+        allc = []
         print("one core / all cores", flush=True)
-        for name in ("articles", "pages"):
-            for tool in TEXT_TOOLS + (("cleaner+json",) if name == "articles" else ()):
-                one.append(_worker(paths[name], tool, "1", repeat))
-        for tool in HTML_TOOLS:
-            one.append(_worker(paths["html"], tool, "1", repeat))
+        rows = [(name, tool) for name in ("articles", "pages")
+                for tool in TEXT_TOOLS + (("cleaner+json",) if name == "articles" else ())]
+        rows += [("html", tool) for tool in HTML_TOOLS]
+        one = _in_rounds([(paths[name], tool) for name, tool in rows], repeat)
         for name, tool in (("articles", "cleaner"), ("pages", "cleaner"), ("html", "cleaner_html")):
             allc.append(_worker(paths[name], tool, "all", repeat))
         paired = _paired(paths["html"], *PAIRED_HTML, repeat)
