@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from itertools import islice
 from typing import NamedTuple, TypeVar
 
 import numpy as np
@@ -80,6 +81,11 @@ TITLE_BELOW = 2
 _NOT_A_CREDIT = frozenset({"body", "related", "comment"})
 
 
+def _non_blank(lines: Iterable[Line], n: int) -> list[Line]:
+    """The first `n` non-blank lines (without reading the rest: a page has thousands)."""
+    return list(islice((line for line in lines if line.text.strip()), n))
+
+
 def _index_of_first(lines: Sequence[Line], label: str) -> int | None:
     return next((i for i, line in enumerate(lines) if line.label == label), None)
 
@@ -92,9 +98,9 @@ def _header(lines: Sequence[Line], excluded: frozenset[str] = _NOT_THIS_STORY) -
     first_body = _index_of_first(lines, "body")
     if first_body is None:
         return []
-    above = [line for line in lines[:first_body] if line.text.strip()][-(HEADER_REACH + 1):]
-    below = [line for line in lines[first_body + 1:] if line.text.strip()][:HEADER_BELOW]
-    return [line for line in [*reversed(above), *below]
+    above = _non_blank(reversed(lines[:first_body]), HEADER_REACH + 1)  # nearest first
+    below = _non_blank(lines[first_body + 1:], HEADER_BELOW)
+    return [line for line in [*above, *below]
             if line.label != "body" and line.label not in excluded]
 
 
@@ -111,7 +117,7 @@ def _opening(lines: Sequence[Line]) -> list[Line]:
     first_body = _index_of_first(lines, "body")
     if first_body is None:
         return []
-    below = [line for line in lines[first_body:] if line.text.strip()][: HEADER_BELOW + 1]
+    below = _non_blank(lines[first_body:], HEADER_BELOW + 1)
     return [line for line in below
             if line.label == "body" and len(line.text.strip()) <= OPENING_STAMP_MAX_CHARS]
 
@@ -122,7 +128,7 @@ def _under_title(lines: Sequence[Line]) -> list[Line]:
     at = _index_of_first(lines, "title")
     if at is None:
         return []
-    below = [line for line in lines[at + 1:] if line.text.strip()][:TITLE_BELOW]
+    below = _non_blank(lines[at + 1:], TITLE_BELOW)
     return [line for line in below if line.label not in _NOT_A_CREDIT]
 
 
