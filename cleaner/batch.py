@@ -54,8 +54,11 @@ from cleaner.result import Result
 #: 128 article-sized records clean 15-20 % faster than 64, whole pages as fast, at 37 MB more
 #: peak memory on pages (stop 37, `bench.profile_text --chunk`).
 CHUNK_SIZE = 128
-#: A chunk is also closed at this many bytes of input, so large records do not pile up.
-CHUNK_MAX_BYTES = 4 * 2**20
+#: A chunk is also closed at this many bytes of input, so large records do not pile up: a
+#: JSONL record counts whole (the CLI holds it, pass-through fields and all, until its output
+#: is written), not only the text it cleans. Seed-sized records fill chunks of `CHUNK_SIZE`;
+#: crawl records of 50 kB close them at 40 (the memory run of `make bench-batch`).
+CHUNK_MAX_BYTES = 2 * 2**20
 #: Chunks in flight per worker: one running, one queued, so no worker waits for the reader.
 IN_FLIGHT_PER_JOB = 2
 #: Seconds one record may take before it becomes a `Timeout` error record.
@@ -299,7 +302,7 @@ class Unit:
     record: dict | None = None  # the JSONL record as read; None for a whole-file document
     error: dict[str, str] | None = None
     raw: str | None = None  # a JSONL line that is not a record, kept so nothing is lost
-    size: int = 0  # bytes to clean, to size chunks
+    size: int = 0  # bytes of input (a JSONL line's whole record), to size chunks
     jsonl: bool = False  # a JSONL line (its output is the record passed on), not a whole file
 
 
@@ -410,7 +413,9 @@ def iter_jsonl(stream: IO[bytes], source: str, opts: ReadOptions) -> Iterator[Un
                 yield Unit(line_id, jsonl=True, raw=_unterminated(text), error=_error(
                     "NotAnObject", f"line {index} is a JSON {type(record).__name__}, not an object"))
                 continue
-            yield record_unit(record, line_id, opts)
+            unit = record_unit(record, line_id, opts)
+            unit.size = max(unit.size, len(line))
+            yield unit
     except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz: say where it stopped
         yield Unit(f"{source}/{index}", jsonl=True,
                    error=_error(type(exc).__name__, f"{source} could not be read past line {index}: {exc}"))

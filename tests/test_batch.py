@@ -72,6 +72,15 @@ def test_input_type_chooses_the_key():
     assert error_types(no_html) == ["MissingKey"]
 
 
+def test_a_jsonl_record_weighs_in_a_chunk_as_its_whole_line_not_its_text_alone():
+    # The CLI holds the record, pass-through fields and all, until its output is written.
+    records = [{"id": i, "text": "Body.", "html": "<p>x</p>" * 20_000} for i in range(20)]
+    units = list(batch.iter_jsonl(io.BytesIO(jsonl(*records)), "in", OPTS))
+    assert [u.size for u in units] == [len(json.dumps(r)) + 1 for r in records]
+    chunks = list(batch._chunks(iter(units), batch.CHUNK_SIZE, batch.CHUNK_MAX_BYTES))
+    assert len(chunks) > 1 and all(len(c) < batch.CHUNK_SIZE for c in chunks)
+
+
 def test_oversized_line_is_an_error_and_the_next_line_is_read():
     data = jsonl({"id": "big", "text": "x" * 5000}, {"id": "next", "text": "Body."})
     units = list(batch.iter_jsonl(io.BytesIO(data), "in", ReadOptions(max_bytes=1000)))
