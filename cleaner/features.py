@@ -781,12 +781,11 @@ def second_pass_features(
         place = np.searchsorted(rows, wanted)
         hit = (place < rows.size) & (rows[np.minimum(place, rows.size - 1)] == wanted)
         pos = place[hit]
-        width = n_classes
-        for k, off in enumerate(SECOND_PASS_OFFSETS):
+        for k, off in enumerate(SECOND_PASS_OFFSETS):  # a neighbour's, zeros past the document
             near = segs.idx[pos] + off
             inside = (near >= 0) & (near < segs.sizes[segs.seg[pos]])
-            part = np.zeros((pos.size, width))
+            part = np.zeros((pos.size, n_classes))
             part[inside] = doc_proba[pos[inside] + off]
-            extra[hit, k * width : (k + 1) * width] = part
-        extra[hit, len(SECOND_PASS_OFFSETS) * width :] = segs.mean(doc_proba)[segs.seg[pos]]
+            extra[hit, k * n_classes : (k + 1) * n_classes] = part
+        extra[hit, len(SECOND_PASS_OFFSETS) * n_classes :] = segs.mean(doc_proba)[segs.seg[pos]]
     return np.hstack([X[wanted][:, _KEEP_COLUMNS], extra])

@@ -19,8 +19,8 @@ Limits, and what each one enforces (`Limits` sets them, one keyword on every ent
   when the limit passes (`page.time_limit`, SIGALRM: Python code and regular expressions
   stop; C code such as an lxml parse stops when it returns, so decoding and splitting
   text, single C calls, get no timer of their own). Everywhere, the time is also checked
-  after each stage, so in a worker thread a document can overrun by one stage, whose cost `max_chars`
-  bounds. Either way the document is refused before the model is asked. Features are
+  after each stage, so in a worker thread a document can overrun by one stage, whose cost
+  `max_chars` bounds. Either way the document is refused before the model is asked. Features are
   computed for a whole batch at once and each document is charged that stage's time in
   proportion to its characters; a batch that fails or runs out of time is redone document
   by document, each within its own limit. The model calls (the first, and one a settling
