@@ -67,9 +67,13 @@ def _run_worker(*args: str) -> dict:
 def _worker(corpus: Path, tool: str, cores: str, repeat: int, multiply: int = 1) -> dict:
     result = _run_worker(str(corpus), tool, "--cores", cores, "--repeat", str(repeat),
                          "--multiply", str(multiply))
-    print(f"  {result['corpus']:9} {tool:19} cores={cores:3} x{multiply}: {result['docs_per_s']:9.1f} docs/s "
-          f"{result['mb_per_s']:7.2f} MB/s  peak {result['peak_rss_mb']:.0f} MB", flush=True)
+    _print_row(result, tool, cores, multiply)
     return result
+
+
+def _print_row(row: dict, tool: str, cores: str, multiply: int = 1) -> None:
+    print(f"  {row['corpus']:9} {tool:19} cores={cores:3} x{multiply}: {row['docs_per_s']:9.1f} docs/s "
+          f"{row['mb_per_s']:7.2f} MB/s  peak {row['peak_rss_mb']:.0f} MB", flush=True)
 
 
 def _in_rounds(rows: list[tuple[Path, str]], rounds: int) -> list[dict]:
@@ -94,8 +98,7 @@ def _in_rounds(rows: list[tuple[Path, str]], rounds: int) -> list[dict]:
         median = statistics.median(row["times_s"])
         row.update(docs_per_s=row["docs"] / median, mb_per_s=row["mb"] / median,
                    docs_per_cpu_s=row["docs"] / statistics.median(row["cpu_s"]))
-        print(f"  {row['corpus']:9} {tool:19} cores=1   x1: {row['docs_per_s']:9.1f} docs/s "
-              f"{row['mb_per_s']:7.2f} MB/s  peak {row['peak_rss_mb']:.0f} MB", flush=True)
+        _print_row(row, tool, "1")
         out.append(row)
     return out
 

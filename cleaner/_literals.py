@@ -347,10 +347,13 @@ class FragmentIndex:
         """Whether each fragment belongs to group `name`."""
         return self._owners[:, self.names.index(name)]
 
-    def find(self, text: str, compiled: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    def find(
+        self, text: str, compiled: bool = True, cps: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Where the fragments occur in `text` (every start, overlaps too), and which each is:
-        found in C if it is built and `compiled`, else with numpy, in the same order."""
-        cps = code_points(text)
+        found in C if it is built and `compiled`, else with numpy, in the same order. `cps`:
+        `code_points(text)`, where the caller has them already."""
+        cps = code_points(text) if cps is None else cps
         positions, ids = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         if cps.size >= KEY_CHARS and len(self._slots) > 1 and compiled and _scan is not None:
             found_at, found_id = _scan.find_fragments(
@@ -377,10 +380,10 @@ class FragmentIndex:
             ids.append(np.full(len(found), i, dtype=np.int64))
         return np.concatenate(positions), np.concatenate(ids)
 
-    def occurrences(self, text: str, starts: np.ndarray) -> Occurrences:
-        """The fragments' occurrences in the lines starting at `starts` in `text`: an
-        occurrence counts for the line its first character is in."""
-        positions, ids = self.find(text)
+    def occurrences(self, text: str, starts: np.ndarray, cps: np.ndarray | None = None) -> Occurrences:
+        """The fragments' occurrences in the lines starting at `starts` in `text` (`cps`: its
+        code points, if known): an occurrence counts for the line its first character is in."""
+        positions, ids = self.find(text, cps=cps)
         lines = np.searchsorted(starts, positions, side="right") - 1
         return Occurrences(self, lines, positions - starts[lines], ids, len(starts))
 

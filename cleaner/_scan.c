@@ -90,6 +90,17 @@ find_c(const uint32_t *cps, Py_ssize_t n, const int16_t *table, const int64_t *s
     return 1;
 }
 
+/* Whether `buf` holds whole code points (uint32), else a ValueError. */
+static int
+code_points(const Py_buffer *buf, const char *name)
+{
+    if (buf->len % (Py_ssize_t)sizeof(uint32_t) != 0) {
+        PyErr_Format(PyExc_ValueError, "%s: not whole uint32 code points", name);
+        return 0;
+    }
+    return 1;
+}
+
 static int
 sized(const Py_buffer *buf, Py_ssize_t item, Py_ssize_t count, const char *name)
 {
@@ -124,12 +135,10 @@ find_fragments(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "most and width must be positive");
         goto done;
     }
-    if (cps.len % sizeof(uint32_t) != 0 || !sized(&table, sizeof(int16_t), N_KEYS, "table")
+    if (!code_points(&cps, "cps") || !sized(&table, sizeof(int16_t), N_KEYS, "table")
         || !sized(&lengths, sizeof(int64_t), n_frags, "lengths")
         || !sized(&slots, sizeof(int64_t), n_rows * most, "slots")
         || !sized(&chars, sizeof(uint32_t), n_frags * width, "chars")) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "cps: not whole uint32 code points");
         goto done;
     }
     /* The indices the loop follows, checked once: rows, fragment ids and lengths. */
@@ -255,12 +264,10 @@ line_counts(PyObject *Py_UNUSED(self), PyObject *args)
     Py_ssize_t n_cps = cps.len / (Py_ssize_t)sizeof(uint32_t);
     Py_ssize_t n_lines = starts.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t n_punct = punct_cps.len / (Py_ssize_t)sizeof(uint32_t);
-    if (cps.len % sizeof(uint32_t) != 0 || !sized(&starts, sizeof(int64_t), n_lines, "starts")
+    if (!code_points(&cps, "cps") || !sized(&starts, sizeof(int64_t), n_lines, "starts")
         || !sized(&lengths, sizeof(int64_t), n_lines, "lengths")
         || !sized(&punct_cps, sizeof(uint32_t), n_punct, "punct")
         || !sized(&out, sizeof(int64_t) * N_COUNTS, n_lines, "out")) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "cps: not whole uint32 code points");
         goto done;
     }
     const int64_t *at = starts.buf, *len = lengths.buf;
@@ -447,11 +454,9 @@ ngram_sums(PyObject *Py_UNUSED(self), PyObject *args)
         goto done;
     }
     Py_ssize_t width = 2 * (Py_ssize_t)cfg.n_models;
-    if (cps.len % sizeof(uint32_t) != 0 || !sized(&lengths, sizeof(int64_t), n_texts, "lengths")
+    if (!code_points(&cps, "cps") || !sized(&lengths, sizeof(int64_t), n_texts, "lengths")
         || !sized(&table, sizeof(double) * width, (Py_ssize_t)1 << cfg.bits, "table")
         || !sized(&out, sizeof(double) * width, n_texts, "out")) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_ValueError, "cps: not whole uint32 code points");
         goto done;
     }
     const int64_t *len = lengths.buf;

@@ -223,6 +223,7 @@ class _Batch:
     starts: np.ndarray  # index in `joined` of each line's first character
     lengths: np.ndarray
     _folded: str | None = field(default=None, repr=False)
+    _cps: np.ndarray | None = field(default=None, repr=False)
     _found: dict[bool, _literals.Occurrences] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -239,6 +240,12 @@ class _Batch:
             self._folded = folded if len(folded) == len(self.joined) else ""
         return self._folded or None
 
+    def code_points(self) -> np.ndarray:
+        """The joined text's code points (the shape features and the fragment index read them)."""
+        if self._cps is None:
+            self._cps = _literals.code_points(self.joined)
+        return self._cps
+
     def slices(self, text: str, rows: np.ndarray) -> list[str]:
         """The lines `rows` as they stand in `text` (joined or folded)."""
         starts = self.starts[rows]
@@ -251,7 +258,8 @@ class _Batch:
         if folded not in self._found:
             text = self.folded() if folded else self.joined
             assert text is not None
-            self._found[folded] = _FRAGMENT_INDEXES[folded].occurrences(text, self.starts)
+            cps = None if folded else self.code_points()
+            self._found[folded] = _FRAGMENT_INDEXES[folded].occurrences(text, self.starts, cps)
         return self._found[folded]
 
     def lines_containing(self, name: str, folded: bool) -> np.ndarray:
@@ -299,7 +307,7 @@ def _line_counts(batch: _Batch, cps: np.ndarray, compiled: bool = True) -> np.nd
 
 def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
     """Length, word and character-class features of every line, from per-line counts."""
-    cps = _literals.code_points(batch.joined)
+    cps = batch.code_points()
     starts, n_chars = batch.starts, batch.lengths
     letters, upper, n_words, word_chars, title_words, lower_words, digits, punct, pipes = (
         _line_counts(batch, cps).T
