@@ -11,7 +11,9 @@
  *     arrays; here each n-gram is hashed and its weights (all models', side by side in one
  *     row of a table) read at once, one cache line instead of one per array.
  *   - `line_counts`: the shape features' counts of character classes and words per line,
- *     in one pass; numpy makes a mask per class over the whole text and reduces each.
+ *     in one pass; numpy makes a mask per class over the whole text and reduces each. It
+ *     counts `patterns.SENTENCE_BREAK`'s matches too, as `findall` finds them: the regex
+ *     engine tries the pattern at every character of every line.
  *
  * The hash, buckets and salts are clickbait.py's; the float sums are added in the order of
  * its `bincount`s, so the margins have the same bits.
@@ -190,7 +192,7 @@ done:
 
 /* Counted per line, in this order (features.py's `SHAPE_COUNTS`). */
 enum { LETTERS, UPPER_LETTERS, WORDS, WORD_CHARS, TITLE_WORDS, LOWER_WORDS, DIGITS, PUNCTS, PIPES,
-       N_COUNTS };
+       SENTENCE_BREAKS, N_COUNTS };
 
 typedef struct {
     unsigned char ascii[128];  /* 1 for the ASCII punctuation */
@@ -221,6 +223,43 @@ classes(const punct_t *punct, Py_UCS4 ch)
            | (Py_UNICODE_ISALNUM(ch) || ch == '_' ? C_WORD : 0);
 }
 
+/* Where a line stands in `SENTENCE_BREAK`, [.!?]["”’')\]]*\s+["“‘(]?[A-Z], read a character
+ * at a time: each part of it is a class of characters none of the next part's, so the
+ * engine never backtracks into a part, and no match can start inside another but at a
+ * mark of the end of a sentence, which starts one afresh wherever it stands. */
+enum { SB_NONE, SB_MARK, SB_SPACE, SB_OPENER };
+
+static int
+sentence_mark(Py_UCS4 ch)
+{
+    return ch == '.' || ch == '!' || ch == '?';
+}
+
+/* The state after `ch`; `*found` is set when it completes a match (findall goes on after it). */
+static int
+sentence_step(int state, Py_UCS4 ch, int64_t *found)
+{
+    if (sentence_mark(ch))
+        return SB_MARK;
+    switch (state) {
+    case SB_MARK:
+        if (ch == '"' || ch == 0x201D || ch == 0x2019 || ch == '\'' || ch == ')' || ch == ']')
+            return SB_MARK;
+        return Py_UNICODE_ISSPACE(ch) ? SB_SPACE : SB_NONE;
+    case SB_SPACE:
+        if (Py_UNICODE_ISSPACE(ch))
+            return SB_SPACE;
+        if (ch == '"' || ch == 0x201C || ch == 0x2018 || ch == '(')
+            return SB_OPENER;
+        /* fall through: an uppercase ASCII letter ends a match here as after an opener */
+    case SB_OPENER:
+        *found += ch >= 'A' && ch <= 'Z';
+        return SB_NONE;
+    default:
+        return SB_NONE;
+    }
+}
+
 /* The counts of one line (words: runs of \w characters); `ascii` holds the classes of the
  * first 128 code points, worked out once a call. */
 static void
@@ -229,6 +268,7 @@ count_line(const uint32_t *cps, Py_ssize_t n, const punct_t *punct, const unsign
 {
     int64_t c[N_COUNTS] = {0};
     unsigned previous = 0;
+    int state = SB_NONE;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = cps[i];
         unsigned k = ch < 128 ? ascii[ch] : classes(punct, ch);
@@ -242,6 +282,8 @@ count_line(const uint32_t *cps, Py_ssize_t n, const punct_t *punct, const unsign
         c[DIGITS] += (k & C_DIGIT) != 0;
         c[PUNCTS] += (k & C_PUNCT) != 0;
         c[PIPES] += ch == '|';
+        if (state != SB_NONE || sentence_mark(ch))
+            state = sentence_step(state, ch, &c[SENTENCE_BREAKS]);
         previous = k;
     }
     for (int j = 0; j < N_COUNTS; j++)

@@ -271,14 +271,15 @@ class _Batch:
 #: What `_line_counts` counts in each line, in its columns' order (as `cleaner/_scan.c`'s).
 SHAPE_COUNTS = (
     "letters", "upper", "words", "word_chars", "title_words", "lower_words", "digits", "punct",
-    "pipes",
+    "pipes", "sentence_breaks",
 )
 _PUNCT_CPS = np.array(sorted(map(ord, _PUNCT)), dtype=np.uint32)
 
 
 def _line_counts(batch: _Batch, cps: np.ndarray, compiled: bool = True) -> np.ndarray:
     """`SHAPE_COUNTS` of each line (a row each): counted in C if it is built and `compiled`,
-    else from per-character masks with numpy, to the same counts."""
+    else from per-character masks with numpy (and `SENTENCE_BREAK`'s matches by `re`), to
+    the same counts."""
     starts, scan = batch.starts, _literals._scan
     if compiled and scan is not None:
         counts = np.empty((len(starts), scan.N_COUNTS), dtype=np.int64)
@@ -302,6 +303,8 @@ def _line_counts(batch: _Batch, cps: np.ndarray, compiled: bool = True) -> np.nd
         per_line((flags & DIGIT).astype(bool)),
         per_line((flags & PUNCT).astype(bool)),
         per_line(cps == ord("|")),
+        np.fromiter(map(len, map(p.SENTENCE_BREAK.findall, batch.texts)), dtype=np.int64,
+                    count=len(batch.texts)),
     ])
 
 
@@ -309,7 +312,7 @@ def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
     """Length, word and character-class features of every line, from per-line counts."""
     cps = batch.code_points()
     starts, n_chars = batch.starts, batch.lengths
-    letters, upper, n_words, word_chars, title_words, lower_words, digits, punct, pipes = (
+    letters, upper, n_words, word_chars, title_words, lower_words, digits, punct, pipes, breaks = (
         _line_counts(batch, cps).T
     )
     has_words = n_words > 0
@@ -319,6 +322,7 @@ def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
         "log_chars": log1p_counts(n_chars),
         "log_words": log1p_counts(n_words),
         "mean_word_len": np.where(has_words, word_chars / safe_words, 0.0),
+        "sentence_breaks": np.minimum(breaks, MAX_SENTENCE_BREAKS).astype(float),
         "ends_question": np.fromiter(
             (s.rstrip(_QUESTION_TAIL).endswith("?") for s in texts), dtype=bool, count=len(texts)
         ),
@@ -412,7 +416,6 @@ class PatternFeature:
 
 
 PATTERN_FEATURES: tuple[PatternFeature, ...] = (
-    PatternFeature("sentence_breaks", "count", p.SENTENCE_BREAK, cap=MAX_SENTENCE_BREAKS),
     PatternFeature("starts_bullet", "match", p.BULLET),
     # `match_dateline` is one of these patterns matching at the start.
     PatternFeature("dateline_prefix", "call", func=lambda s: p.match_dateline(s) is not None,

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cleaner import _literals, _trees, features, model
+from cleaner import _literals, _trees, features, model, patterns
 from cleaner.segment import split_lines
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "input"
@@ -87,6 +87,37 @@ def test_line_counts_in_c_are_numpys_on_every_code_point_and_tricky_lines():
     plain = features._line_counts(batch, cps, compiled=False)
     assert c.shape == (len(lines), len(features.SHAPE_COUNTS)) and (c > 0).any(axis=0).all()
     assert np.array_equal(c, plain)
+
+
+def test_sentence_breaks_counted_in_c_are_findalls_on_dense_random_lines():
+    # Lines made of nothing but the pattern's parts and their near misses, so that starts
+    # inside other matches, marks inside a match and every part's edge come up thousands of times.
+    import random
+
+    rng = random.Random(11)
+    pieces = list(".!?\"”’')]“‘( \t\u2003\xa0AZaz1É_-,") + ["...", ". ", '." ', ".) (A", "? “B"]
+    lines = ["".join(rng.choices(pieces, k=rng.randint(1, 40))).strip() or "x" for _ in range(5000)]
+    batch = features._Batch.of(lines)
+    column = features.SHAPE_COUNTS.index("sentence_breaks")
+    counted = features._line_counts(batch, batch.code_points())[:, column]
+    expected = [len(patterns.SENTENCE_BREAK.findall(line)) for line in lines]
+    assert counted.tolist() == expected and max(expected) >= 3
+
+
+def test_dateline_forms_skipped_for_lack_of_a_mark_would_not_have_matched():
+    import random
+
+    assert [marks for _, marks in patterns._MARKED_DATELINES] == [("(",), ("By",), ("-", "–", "—")]
+    rng = random.Random(5)
+    pieces = ["SEOUL", "Seoul", "New Delhi", "YALA", ", ", "Thailand", "April 30", "(IANS)", "(",
+              ")", "Reuters", " - ", "--", " – ", "—", " ", ":", "By ", "IANS", "North Korean", "x"]
+    lines = ["".join(rng.choices(pieces, k=rng.randint(1, 9))).strip() or "x" for _ in range(20000)]
+    for line in lines:
+        plain = next((m for m in map(lambda f: f.match(line), patterns._DATELINES) if m), None)
+        found = patterns.match_dateline(line)
+        assert (found is None) == (plain is None), line
+        assert found is None or found.end == plain.end()
+    assert sum(patterns.match_dateline(line) is not None for line in lines) > 300
 
 
 def test_the_c_line_counts_refuse_lines_outside_the_text_and_buffers_that_do_not_fit():
