@@ -107,17 +107,19 @@ def test_sentence_breaks_counted_in_c_are_findalls_on_dense_random_lines():
 def test_dateline_forms_skipped_for_lack_of_a_mark_would_not_have_matched():
     import random
 
+    from cleaner import metadata
+
     assert [marks for _, marks in patterns._MARKED_DATELINES] == [("(",), ("By",), ("-", "–", "—")]
     rng = random.Random(5)
     pieces = ["SEOUL", "Seoul", "New Delhi", "YALA", ", ", "Thailand", "April 30", "(IANS)", "(",
-              ")", "Reuters", " - ", "--", " – ", "—", " ", ":", "By ", "IANS", "North Korean", "x"]
+              ")", "Reuters", " - ", "--", " – ", "—", " ", ":", "By ", "IANS", "North Korean", "x",
+              "| ", "Jan. 15, 2008", "Calif.", "(AP) -- ", "By IANS, ", "Kolkata", " : "]
     lines = ["".join(rng.choices(pieces, k=rng.randint(1, 9))).strip() or "x" for _ in range(20000)]
-    for line in lines:
-        plain = next((m for m in map(lambda f: f.match(line), patterns._DATELINES) if m), None)
-        found = patterns.match_dateline(line)
-        assert (found is None) == (plain is None), line
-        assert found is None or found.end == plain.end()
-    assert sum(patterns.match_dateline(line) is not None for line in lines) > 300
+    forms = patterns._MARKED_DATELINES + metadata._GLUED + metadata._ALONE
+    for pattern, marks in forms:
+        matched = [line for line in lines if any(pattern.match(line, i) for i in range(len(line)))]
+        assert len(matched) > 10, pattern.pattern
+        assert all(patterns.has_mark(line, marks) for line in matched), pattern.pattern
 
 
 def test_the_c_line_counts_refuse_lines_outside_the_text_and_buffers_that_do_not_fit():
