@@ -63,6 +63,17 @@ def fold(text: str) -> str:
     return text.lower()
 
 
+def fold_points(text: str, cps: np.ndarray, compiled: bool = True) -> tuple[str, np.ndarray]:
+    """`fold(text)` and its code points, from `cps` (those of `text`): in C where it is built,
+    `compiled` and the text has no capital sigma (whose lowercase depends on its neighbours)."""
+    if compiled and _scan is not None:
+        got = _scan.fold(cps)
+        if got is not None:
+            return got[0], np.frombuffer(got[1], dtype="<u4")
+    folded = fold(text)
+    return folded, code_points(folded)
+
+
 def _usable(ch: str, ignore_case: bool) -> bool:
     """Whether a literal character can stand in a fragment (its case variants are all folded)."""
     if not ignore_case:

@@ -10,6 +10,8 @@
  *     numpy makes an array per n-gram size and gathers each model's weights from its own
  *     arrays; here each n-gram is hashed and its weights (all models', side by side in one
  *     row of a table) read at once, one cache line instead of one per array.
+ *   - `fold`: `_literals.fold` of a text from its code points, with the folded code points
+ *     the fragment index reads: `str.lower` of a whole batch costs more than the search.
  *   - `line_counts`: the shape features' counts of character classes and words per line,
  *     in one pass; numpy makes a mask per class over the whole text and reduces each. It
  *     counts `patterns.SENTENCE_BREAK`'s matches too, as `findall` finds them: the regex
@@ -353,6 +355,68 @@ done:
     return result;
 }
 
+/* --- folding ------------------------------------------------------------------------ */
+
+/* Capital sigma: `str.lower` makes it final or not by its neighbours. */
+#define CAPITAL_SIGMA 0x3A3
+
+/* `_literals.fold` of one code point that is not a capital sigma: `str.lower`'s mapping (the
+ * simple one: the full one differs only at dotted capital I, taken to `i` first as below),
+ * after `_FOLD_EXTRA` takes dotted capital I, dotless small i and long s to ASCII. */
+static uint32_t
+fold_point(uint32_t cp)
+{
+    if (cp < 128)
+        return cp >= 'A' && cp <= 'Z' ? cp + ('a' - 'A') : cp;
+    if (cp == 0x130 || cp == 0x131)
+        return 'i';
+    if (cp == 0x17F)
+        return 's';
+    return (uint32_t)Py_UNICODE_TOLOWER((Py_UCS4)cp);
+}
+
+PyDoc_STRVAR(fold_doc,
+"fold(cps) -> (str, bytes) | None\n\n"
+"`_literals.fold` of the text whose uint32 code points are cps, and the folded text's code\n"
+"points; None if the text holds a capital sigma.");
+
+static PyObject *
+fold(PyObject *Py_UNUSED(self), PyObject *args)
+{
+    Py_buffer cps;
+    if (!PyArg_ParseTuple(args, "y*", &cps))
+        return NULL;
+    PyObject *result = NULL, *text = NULL, *points = NULL;
+    if (!code_points(&cps, "cps"))
+        goto done;
+    Py_ssize_t n = cps.len / (Py_ssize_t)sizeof(uint32_t);
+    const uint32_t *in = cps.buf;
+    points = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint32_t));
+    if (points == NULL)
+        goto done;
+    uint32_t *out = (uint32_t *)PyBytes_AS_STRING(points);
+    int sigma = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        sigma |= in[i] == CAPITAL_SIGMA;
+        out[i] = fold_point(in[i]);
+    }
+    Py_END_ALLOW_THREADS
+    if (sigma) {
+        result = Py_None;
+        Py_INCREF(result);
+        goto done;
+    }
+    text = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n);  /* refuses code points past U+10FFFF */
+    if (text != NULL)
+        result = PyTuple_Pack(2, text, points);
+done:
+    Py_XDECREF(text);
+    Py_XDECREF(points);
+    PyBuffer_Release(&cps);
+    return result;
+}
+
 /* --- n-grams ------------------------------------------------------------------------- */
 
 /* As clickbait.py's `_BASE`, `_SALT_*` and `_SPREAD` (checked there when this is imported). */
@@ -546,6 +610,7 @@ static PyMethodDef methods[] = {
     {"find_fragments", find_fragments, METH_VARARGS, find_fragments_doc},
     {"ngram_sums", ngram_sums, METH_VARARGS, ngram_sums_doc},
     {"line_counts", line_counts, METH_VARARGS, line_counts_doc},
+    {"fold", fold, METH_VARARGS, fold_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -222,7 +222,7 @@ class _Batch:
     joined: str
     starts: np.ndarray  # index in `joined` of each line's first character
     lengths: np.ndarray
-    _folded: str | None = field(default=None, repr=False)
+    _folded: tuple[str, np.ndarray] | None = field(default=None, repr=False)
     _cps: np.ndarray | None = field(default=None, repr=False)
     _found: dict[bool, _literals.Occurrences] = field(default_factory=dict, repr=False)
 
@@ -236,9 +236,9 @@ class _Batch:
     def folded(self) -> str | None:
         """The joined text case-folded for IGNORECASE fragments (None if folding moved characters)."""
         if self._folded is None:
-            folded = _literals.fold(self.joined)
-            self._folded = folded if len(folded) == len(self.joined) else ""
-        return self._folded or None
+            self._folded = _literals.fold_points(self.joined, self.code_points())
+        text = self._folded[0]
+        return text if len(text) == len(self.joined) else None
 
     def code_points(self) -> np.ndarray:
         """The joined text's code points (the shape features and the fragment index read them)."""
@@ -256,9 +256,12 @@ class _Batch:
         """Where the pattern features' fragments occur in the text (folded or not): all of
         them are found in one pass per text, kept for the batch."""
         if folded not in self._found:
-            text = self.folded() if folded else self.joined
-            assert text is not None
-            cps = None if folded else self.code_points()
+            if folded:
+                text = self.folded()
+                assert text is not None and self._folded is not None
+                cps = self._folded[1]
+            else:
+                text, cps = self.joined, self.code_points()
             self._found[folded] = _FRAGMENT_INDEXES[folded].occurrences(text, self.starts, cps)
         return self._found[folded]
 

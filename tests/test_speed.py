@@ -55,6 +55,16 @@ def test_fold_covers_every_character_re_ignorecase_equates_with_ascii():
             assert folded[m.start()] == ch.lower(), (ch, m.group())
 
 
+def test_fold_in_c_is_pythons_on_every_code_point_and_leaves_capital_sigma_to_python():
+    # Surrogates included: `code_points` passes them through, and the batch's text may hold them.
+    text = "".join(chr(c) for c in range(sys.maxunicode + 1) if c != 0x3A3)
+    cps = _literals.code_points(text)
+    folded, points = _literals.fold_points(text, cps)
+    assert folded == _literals.fold(text) and np.array_equal(points, _literals.code_points(folded))
+    assert _literals._scan.fold(_literals.code_points("ΟΔΟΣ ΣΟΦΙΑ")) is None
+    assert _literals.fold_points("ΟΔΟΣ Σ", _literals.code_points("ΟΔΟΣ Σ"))[0] == "οδο\u03c2 \u03c3"
+
+
 def test_character_classes_agree_with_str_and_re_on_every_code_point():
     cps = np.arange(sys.maxunicode + 1, dtype=np.uint32)
     flags = features._flags_of(cps)
