@@ -72,13 +72,13 @@ _SCAN_MAX_MODELS = 4
 
 # Typographic punctuation -> ASCII, so curly quotes and dashes (common in real pages, and
 # only ever in the news half of the training data) do not read as a class signal.
-_PUNCT = str.maketrans({
+_PUNCT = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u00ab": '"', "\u00bb": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-", "\u2026": "...", "\u00a0": " ",
-})
+}
 
 _ASCII_ALNUM = np.zeros(128, dtype=bool)
 for _c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789":
@@ -133,7 +133,12 @@ def normalise(headline: str, lowercase: bool = True) -> str:
     """NFKC, ASCII punctuation, one space between words; '' when nothing is left."""
     text = headline[:MAX_CHARS]
     if not text.isascii():  # both steps leave ASCII as it is, and cost more than the rest
-        text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
+        text = unicodedata.normalize("NFKC", text)
+        # A replace per mark, not `str.translate`: 10x faster on short non-ASCII lines, the
+        # same text (each mark is non-ASCII, each replacement ASCII).
+        for mark, ascii_mark in _PUNCT.items():
+            if mark in text:
+                text = text.replace(mark, ascii_mark)
     if lowercase:
         text = text.lower()
     return " ".join(text.split())

@@ -630,3 +630,19 @@ def test_the_second_pass_revises_only_the_rows_the_cascade_sends_it(bundle):
     line = np.flatnonzero(rows)
     assert np.array_equal(score_cascaded[line[~revised]], proba1[~revised].max(axis=1))
     assert np.array_equal(score_cascaded[line[revised]], score_plain[line[revised]])
+
+
+def test_headlines_normalised_by_replacing_marks_read_as_str_translate_would():
+    import random
+    import unicodedata
+
+    from cleaner import clickbait
+
+    table = str.maketrans(clickbait._PUNCT)
+    rng = random.Random(2)
+    pieces = [*clickbait._PUNCT, *"aZ .é'\"-", "ﬁ", "Ⅻ", "  "]
+    for _ in range(3000):
+        line = "".join(rng.choices(pieces, k=rng.randint(1, 30)))
+        nfkc = unicodedata.normalize("NFKC", line[: clickbait.MAX_CHARS])
+        expected = " ".join(nfkc.translate(table).split())
+        assert clickbait.normalise(line, lowercase=False) == expected, line
