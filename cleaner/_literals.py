@@ -22,6 +22,10 @@ text: the same matches at the same places, about twice as fast, as the engine fo
 one `str.find` scan per fragment (see its docstring); in C (`cleaner/_scan.c`) where that is
 built, with numpy otherwise, to the same positions.
 
+Patterns anchored at a line's start gain nothing from fragments (they fail within a few
+characters of most lines), but each costs a call per line: `any_of` joins them into one, so
+that only the few lines it matches are tried with each.
+
 A fragment can also say where a match starts: in `\\bsign\\s+up\\b` it is at the start, in
 `s\\wguenos` two characters before `guenos`, in `^\\s*photo:` at the line's start. Each
 fragment comes with those leads (`fragment_leads`), and where every lead is bounded the
@@ -272,6 +276,26 @@ def case_sensitive_twin(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     except (re.error, TypeError, ValueError):  # as in `required_fragments`
         return None
     return re.compile(pattern.pattern, flags & ~re.IGNORECASE) if _case_free(tree) else None
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
+#: What `any_of` does not rewrite: a reference to a group, a conditional on one, an escaped
+#: bracket before what reads as a group's name.
+_NOT_REWRITTEN = re.compile(r"\(\?P=|\(\?\(|\\\d|\\\(\?P<")
+
+
+def any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches (with `match`) a line iff one of `patterns` does: their
+    alternation, groups unnamed, each one's IGNORECASE scoped to it. None if one has another
+    flag or refers to a group."""
+    parts = []
+    for pattern in patterns:
+        flags = pattern.flags & ~re.UNICODE
+        source = pattern.pattern
+        if not isinstance(source, str) or flags & ~re.IGNORECASE or _NOT_REWRITTEN.search(source):
+            return None
+        parts.append(f"(?{'i' if flags else ''}:{_NAMED_GROUP.sub('(?:', source)})")
+    return re.compile("|".join(parts))
 
 
 #: Code points hashed together into a key that picks out candidate positions; shorter

@@ -646,3 +646,23 @@ def test_headlines_normalised_by_replacing_marks_read_as_str_translate_would():
         nfkc = unicodedata.normalize("NFKC", line[: clickbait.MAX_CHARS])
         expected = " ".join(nfkc.translate(table).split())
         assert clickbait.normalise(line, lowercase=False) == expected, line
+
+
+def test_any_of_matches_a_line_exactly_when_one_of_its_patterns_does():
+    import random
+
+    anchored = [feat.pattern for feat in features.PATTERN_FEATURES if feat.name in features._ANCHORED]
+    joined = _literals.any_of(anchored)
+    assert joined is not None and joined.pattern == features._ANY_ANCHORED.pattern
+    rng = random.Random(4)
+    pieces = list("aAbB zZ.,:;!?\"'“”()-–—|/•*>0123456789") + [
+        "By ", "by John Smith", "READ MORE: ", "Related Articles", "You may also like", "Key Takeaways",
+        "Updated ", "January 5, 2020", "10:45 am", "--IANS", "(AFP)", "1. ", "- ", "Von ", "Lesen Sie auch",
+    ]
+    lines = ["".join(rng.choices(pieces, k=rng.randint(1, 8))).strip() or "x" for _ in range(20000)]
+    lines += [s.strip() for doc in _docs() for s in doc if s.strip()]
+    either = [any(p.match(line) for p in anchored) for line in lines]
+    assert [bool(joined.match(line)) for line in lines] == either and sum(either) > 1000
+    # A pattern this cannot rewrite without changing it: none.
+    assert _literals.any_of([re.compile(r"(?P<a>x)(?P=a)")]) is None
+    assert _literals.any_of([re.compile(r"x", re.MULTILINE)]) is None
