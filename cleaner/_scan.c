@@ -194,34 +194,50 @@ done:
 
 /* Counted per line, in this order (features.py's `SHAPE_COUNTS`). */
 enum { LETTERS, UPPER_LETTERS, WORDS, WORD_CHARS, TITLE_WORDS, LOWER_WORDS, DIGITS, PUNCTS, PIPES,
-       SENTENCE_BREAKS, N_COUNTS };
+       SENTENCE_BREAKS, ENDS_QUESTION, ENDS_SENTENCE, COLON_IN_HEAD, N_COUNTS };
+
+/* What a mark is to the counts (features.py's `_ROLE_*`, checked there when this is imported):
+ * punctuation; a question's or a sentence's closing quote or bracket, after its last mark;
+ * that mark; a colon. */
+enum { ROLE_PUNCT = 1, ROLE_QUESTION_TAIL = 2, ROLE_QUESTION = 4, ROLE_SENTENCE_TAIL = 8,
+       ROLE_SENTENCE_END = 16, ROLE_COLON = 32 };
 
 typedef struct {
-    unsigned char ascii[128];  /* 1 for the ASCII punctuation */
-    const uint32_t *other;     /* the others, sorted */
+    unsigned char ascii[128];    /* the roles of the ASCII code points */
+    const uint32_t *other;       /* the other marks, sorted, */
+    const unsigned char *roles;  /* and their roles */
     Py_ssize_t n_other;
-} punct_t;
+} marks_t;
 
-static int
-is_punct(const punct_t *p, uint32_t cp)
+static unsigned
+role_of(const marks_t *m, uint32_t cp)
 {
     if (cp < 128)
-        return p->ascii[cp];
-    for (Py_ssize_t k = 0; k < p->n_other && p->other[k] <= cp; k++)
-        if (p->other[k] == cp)
-            return 1;
+        return m->ascii[cp];
+    for (Py_ssize_t k = 0; k < m->n_other && m->other[k] <= cp; k++)
+        if (m->other[k] == cp)
+            return m->roles[k];
     return 0;
+}
+
+/* Whether the line, `tail` marks taken off its end (as str.rstrip), ends in an `end` mark. */
+static int
+ends_in(const uint32_t *cps, Py_ssize_t n, const marks_t *m, unsigned tail, unsigned end)
+{
+    while (n > 0 && (role_of(m, cps[n - 1]) & tail))
+        n--;
+    return n > 0 && (role_of(m, cps[n - 1]) & end) != 0;
 }
 
 /* A character's classes, as `str` methods (and re's \w: alphanumeric or `_`) tell them. */
 enum { C_ALPHA = 1, C_UPPER = 2, C_LOWER = 4, C_DIGIT = 8, C_PUNCT = 16, C_WORD = 32 };
 
 static unsigned
-classes(const punct_t *punct, Py_UCS4 ch)
+classes(const marks_t *marks, Py_UCS4 ch)
 {
     return (Py_UNICODE_ISALPHA(ch) ? C_ALPHA : 0) | (Py_UNICODE_ISUPPER(ch) ? C_UPPER : 0)
            | (Py_UNICODE_ISLOWER(ch) ? C_LOWER : 0) | (Py_UNICODE_ISDIGIT(ch) ? C_DIGIT : 0)
-           | (is_punct(punct, ch) ? C_PUNCT : 0)
+           | (role_of(marks, ch) & ROLE_PUNCT ? C_PUNCT : 0)
            | (Py_UNICODE_ISALNUM(ch) || ch == '_' ? C_WORD : 0);
 }
 
@@ -265,15 +281,15 @@ sentence_step(int state, Py_UCS4 ch, int64_t *found)
 /* The counts of one line (words: runs of \w characters); `ascii` holds the classes of the
  * first 128 code points, worked out once a call. */
 static void
-count_line(const uint32_t *cps, Py_ssize_t n, const punct_t *punct, const unsigned char *ascii,
-           int64_t *out)
+count_line(const uint32_t *cps, Py_ssize_t n, const marks_t *marks, const unsigned char *ascii,
+           Py_ssize_t head, int64_t *out)
 {
     int64_t c[N_COUNTS] = {0};
     unsigned previous = 0;
     int state = SB_NONE;
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = cps[i];
-        unsigned k = ch < 128 ? ascii[ch] : classes(punct, ch);
+        unsigned k = ch < 128 ? ascii[ch] : classes(marks, ch);
         unsigned starts_word = (k & C_WORD) && !(previous & C_WORD);
         c[LETTERS] += (k & C_ALPHA) != 0;
         c[UPPER_LETTERS] += (k & (C_ALPHA | C_UPPER)) == (C_ALPHA | C_UPPER);
@@ -286,31 +302,38 @@ count_line(const uint32_t *cps, Py_ssize_t n, const punct_t *punct, const unsign
         c[PIPES] += ch == '|';
         if (state != SB_NONE || sentence_mark(ch))
             state = sentence_step(state, ch, &c[SENTENCE_BREAKS]);
+        c[COLON_IN_HEAD] |= i < head && (role_of(marks, ch) & ROLE_COLON);
         previous = k;
     }
+    c[ENDS_QUESTION] = ends_in(cps, n, marks, ROLE_QUESTION_TAIL, ROLE_QUESTION);
+    c[ENDS_SENTENCE] = ends_in(cps, n, marks, ROLE_SENTENCE_TAIL, ROLE_SENTENCE_END);
     for (int j = 0; j < N_COUNTS; j++)
         out[j] = c[j];
 }
 
 PyDoc_STRVAR(line_counts_doc,
-"line_counts(cps, starts, lengths, punct, out)\n\n"
+"line_counts(cps, starts, lengths, marks, roles, head, out)\n\n"
 "The N_COUNTS counts of each line cps[starts[i] : starts[i] + lengths[i]] (cps: uint32 code\n"
-"points; starts, lengths: int64) into out (int64, N_COUNTS per line). punct: the uint32 code\n"
-"points counted as punctuation, sorted.");
+"points; starts, lengths: int64) into out (int64, N_COUNTS per line). marks: uint32 code\n"
+"points, sorted; roles: a uint8 of ROLE_* bits for each; head: the characters a colon\n"
+"counts in.");
 
 static PyObject *
 line_counts(PyObject *Py_UNUSED(self), PyObject *args)
 {
-    Py_buffer cps, starts, lengths, punct_cps, out;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*w*", &cps, &starts, &lengths, &punct_cps, &out))
+    Py_buffer cps, starts, lengths, mark_cps, mark_roles, out;
+    Py_ssize_t head;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*nw*", &cps, &starts, &lengths, &mark_cps, &mark_roles,
+                          &head, &out))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t n_cps = cps.len / (Py_ssize_t)sizeof(uint32_t);
     Py_ssize_t n_lines = starts.len / (Py_ssize_t)sizeof(int64_t);
-    Py_ssize_t n_punct = punct_cps.len / (Py_ssize_t)sizeof(uint32_t);
+    Py_ssize_t n_marks = mark_cps.len / (Py_ssize_t)sizeof(uint32_t);
     if (!code_points(&cps, "cps") || !sized(&starts, sizeof(int64_t), n_lines, "starts")
         || !sized(&lengths, sizeof(int64_t), n_lines, "lengths")
-        || !sized(&punct_cps, sizeof(uint32_t), n_punct, "punct")
+        || !sized(&mark_cps, sizeof(uint32_t), n_marks, "marks")
+        || !sized(&mark_roles, 1, n_marks, "roles")
         || !sized(&out, sizeof(int64_t) * N_COUNTS, n_lines, "out")) {
         goto done;
     }
@@ -321,28 +344,30 @@ line_counts(PyObject *Py_UNUSED(self), PyObject *args)
             goto done;
         }
     }
-    punct_t punct = {{0}, NULL, 0};
-    const uint32_t *marks = punct_cps.buf;
-    for (Py_ssize_t k = 0; k < n_punct; k++) {
-        if (k > 0 && marks[k] <= marks[k - 1]) {
-            PyErr_SetString(PyExc_ValueError, "punct: not sorted");
+    marks_t marks = {{0}, NULL, NULL, 0};
+    const uint32_t *points = mark_cps.buf;
+    const unsigned char *roles = mark_roles.buf;
+    for (Py_ssize_t k = 0; k < n_marks; k++) {
+        if (k > 0 && points[k] <= points[k - 1]) {
+            PyErr_SetString(PyExc_ValueError, "marks: not sorted");
             goto done;
         }
-        if (marks[k] < 128)
-            punct.ascii[marks[k]] = 1;
-        else if (punct.other == NULL) {
-            punct.other = marks + k;
-            punct.n_other = n_punct - k;
+        if (points[k] < 128)
+            marks.ascii[points[k]] = roles[k];
+        else if (marks.other == NULL) {
+            marks.other = points + k;
+            marks.roles = roles + k;
+            marks.n_other = n_marks - k;
         }
     }
     Py_BEGIN_ALLOW_THREADS
     unsigned char ascii[128];
     for (Py_UCS4 ch = 0; ch < 128; ch++)
-        ascii[ch] = (unsigned char)classes(&punct, ch);
+        ascii[ch] = (unsigned char)classes(&marks, ch);
     const uint32_t *text = cps.buf;
     int64_t *counts = out.buf;
     for (Py_ssize_t i = 0; i < n_lines; i++)
-        count_line(text + at[i], len[i], &punct, ascii, counts + i * N_COUNTS);
+        count_line(text + at[i], len[i], &marks, ascii, head, counts + i * N_COUNTS);
     Py_END_ALLOW_THREADS
     result = Py_None;
     Py_INCREF(result);
@@ -350,7 +375,8 @@ done:
     PyBuffer_Release(&cps);
     PyBuffer_Release(&starts);
     PyBuffer_Release(&lengths);
-    PyBuffer_Release(&punct_cps);
+    PyBuffer_Release(&mark_cps);
+    PyBuffer_Release(&mark_roles);
     PyBuffer_Release(&out);
     return result;
 }
@@ -631,6 +657,9 @@ PyInit__scan(void)
     if (PyModule_AddIntConstant(m, "KEY_CHARS", KEY_CHARS) < 0
         || PyModule_AddIntConstant(m, "KEY_BITS", KEY_BITS) < 0
         || PyModule_AddIntConstant(m, "N_COUNTS", N_COUNTS) < 0
+        || PyModule_AddObject(m, "ROLES", Py_BuildValue("(iiiiii)", ROLE_PUNCT, ROLE_QUESTION_TAIL,
+                                                        ROLE_QUESTION, ROLE_SENTENCE_TAIL,
+                                                        ROLE_SENTENCE_END, ROLE_COLON)) < 0
         || PyModule_AddObject(m, "BASE", PyLong_FromUnsignedLongLong(BASE)) < 0
         || PyModule_AddObject(m, "SALTS", Py_BuildValue("(KKK)", SALT_CHAR, SALT_WORD, SALT_BIGRAM)) < 0
         || PyModule_AddObject(m, "SPREAD", PyLong_FromUnsignedLongLong(SPREAD)) < 0) {

@@ -274,25 +274,48 @@ class _Batch:
 #: What `_line_counts` counts in each line, in its columns' order (as `cleaner/_scan.c`'s).
 SHAPE_COUNTS = (
     "letters", "upper", "words", "word_chars", "title_words", "lower_words", "digits", "punct",
-    "pipes", "sentence_breaks",
+    "pipes", "sentence_breaks", "ends_question", "ends_sentence", "colon_in_head",
 )
-_PUNCT_CPS = np.array(sorted(map(ord, _PUNCT)), dtype=np.uint32)
+#: What a mark is to the counts (bits; as `cleaner/_scan.c`'s, checked below).
+_ROLES = (
+    (_PUNCT, 1), (_QUESTION_TAIL, 2), ("?", 4), (_SENTENCE_TAIL, 8), ("".join(_SENTENCE_END), 16),
+    (":", 32),
+)
+
+
+def _mark_table() -> tuple[np.ndarray, np.ndarray]:
+    """The marks' code points, sorted, and the role bits of each (the C line pass's table)."""
+    if any(len(end) != 1 for end in _SENTENCE_END):  # pragma: no cover
+        raise ValueError("the C line pass reads a sentence's last mark as one character")
+    roles: dict[int, int] = {}
+    for chars, bit in _ROLES:
+        for ch in chars:
+            roles[ord(ch)] = roles.get(ord(ch), 0) | bit
+    points = sorted(roles)
+    return np.array(points, dtype=np.uint32), np.array([roles[cp] for cp in points], dtype=np.uint8)
+
+
+_MARK_CPS, _MARK_ROLES = _mark_table()
+_C_ROLES = None if _literals._scan is None else _literals._scan.ROLES
+if _C_ROLES is not None and _C_ROLES != tuple(bit for _, bit in _ROLES):  # pragma: no cover
+    raise ImportError("cleaner/_scan.c numbers the marks' roles unlike cleaner/features.py: rebuild it")
 
 
 def _line_counts(batch: _Batch, cps: np.ndarray, compiled: bool = True) -> np.ndarray:
     """`SHAPE_COUNTS` of each line (a row each): counted in C if it is built and `compiled`,
-    else from per-character masks with numpy (and `SENTENCE_BREAK`'s matches by `re`), to
-    the same counts."""
+    else from per-character masks with numpy (and the last five with `re` and str methods),
+    to the same counts."""
     starts, scan = batch.starts, _literals._scan
     if compiled and scan is not None:
         counts = np.empty((len(starts), scan.N_COUNTS), dtype=np.int64)
-        scan.line_counts(cps, starts, batch.lengths, _PUNCT_CPS, counts)
+        scan.line_counts(cps, starts, batch.lengths, _MARK_CPS, _MARK_ROLES, HEAD_CHARS, counts)
         return counts
     flags = _flags_of(cps)
 
     def per_line(mask: np.ndarray) -> np.ndarray:
         return np.add.reduceat(mask, starts, dtype=np.int64)
 
+    texts = batch.texts
     word = (flags & WORD).astype(bool)
     word_start = word.copy()
     word_start[1:] &= ~word[:-1]  # the separator is not a word character: no reset needed
@@ -306,8 +329,13 @@ def _line_counts(batch: _Batch, cps: np.ndarray, compiled: bool = True) -> np.nd
         per_line((flags & DIGIT).astype(bool)),
         per_line((flags & PUNCT).astype(bool)),
         per_line(cps == ord("|")),
-        np.fromiter(map(len, map(p.SENTENCE_BREAK.findall, batch.texts)), dtype=np.int64,
-                    count=len(batch.texts)),
+        *(np.fromiter(map(f, texts), dtype=np.int64, count=len(texts)) for f in (
+            lambda s: len(p.SENTENCE_BREAK.findall(s)),
+            lambda s: s.rstrip(_QUESTION_TAIL).endswith("?"),
+            # str methods from the end, not a regex searched from every start: 10x cheaper.
+            lambda s: s.rstrip(_SENTENCE_TAIL).endswith(_SENTENCE_END),
+            lambda s: ":" in s[:HEAD_CHARS],
+        )),
     ])
 
 
@@ -315,36 +343,27 @@ def _shape_columns(batch: _Batch) -> dict[str, np.ndarray]:
     """Length, word and character-class features of every line, from per-line counts."""
     cps = batch.code_points()
     starts, n_chars = batch.starts, batch.lengths
-    letters, upper, n_words, word_chars, title_words, lower_words, digits, punct, pipes, breaks = (
-        _line_counts(batch, cps).T
-    )
+    counts = dict(zip(SHAPE_COUNTS, _line_counts(batch, cps).T, strict=True))
+    letters, upper, n_words = counts["letters"], counts["upper"], counts["words"]
     has_words = n_words > 0
     safe_words = np.where(has_words, n_words, 1)
-    texts = batch.texts
     return {
         "log_chars": log1p_counts(n_chars),
         "log_words": log1p_counts(n_words),
-        "mean_word_len": np.where(has_words, word_chars / safe_words, 0.0),
-        "sentence_breaks": np.minimum(breaks, MAX_SENTENCE_BREAKS).astype(float),
-        "ends_question": np.fromiter(
-            (s.rstrip(_QUESTION_TAIL).endswith("?") for s in texts), dtype=bool, count=len(texts)
-        ),
-        # str methods from the end, not a regex searched from every start: 10x cheaper.
-        "ends_sentence": np.fromiter(
-            (s.rstrip(_SENTENCE_TAIL).endswith(_SENTENCE_END) for s in texts), dtype=bool, count=len(texts)
-        ),
+        "mean_word_len": np.where(has_words, counts["word_chars"] / safe_words, 0.0),
+        "sentence_breaks": np.minimum(counts["sentence_breaks"], MAX_SENTENCE_BREAKS).astype(float),
+        "ends_question": counts["ends_question"] > 0,
+        "ends_sentence": counts["ends_sentence"] > 0,
         "ends_colon": cps[starts + n_chars - 1] == ord(":"),
         "frac_upper": upper / np.maximum(letters, 1),
-        "frac_titlecase_words": np.where(has_words, title_words / safe_words, 0.0),
-        "frac_digits": digits / n_chars,
-        "frac_punct": punct / n_chars,
+        "frac_titlecase_words": np.where(has_words, counts["title_words"] / safe_words, 0.0),
+        "frac_digits": counts["digits"] / n_chars,
+        "frac_punct": counts["punct"] / n_chars,
         "starts_quote": np.isin(cps[starts], [ord(q) for q in _QUOTES]),
-        "pipes": pipes.astype(float),
+        "pipes": counts["pipes"].astype(float),
         "all_caps": (upper == letters) & (upper >= ALL_CAPS_MIN_LETTERS),
-        "colon_in_head": np.fromiter(
-            (":" in s[:HEAD_CHARS] for s in texts), dtype=bool, count=len(texts)
-        ),
-        "frac_lower_words": np.where(has_words, lower_words / safe_words, 0.0),
+        "colon_in_head": counts["colon_in_head"] > 0,
+        "frac_lower_words": np.where(has_words, counts["lower_words"] / safe_words, 0.0),
     }
 
 

@@ -99,19 +99,25 @@ def test_line_counts_in_c_are_numpys_on_every_code_point_and_tricky_lines():
     assert np.array_equal(c, plain)
 
 
-def test_sentence_breaks_counted_in_c_are_findalls_on_dense_random_lines():
-    # Lines made of nothing but the pattern's parts and their near misses, so that starts
-    # inside other matches, marks inside a match and every part's edge come up thousands of times.
+def test_sentence_breaks_ends_and_head_colons_counted_in_c_are_pythons_on_dense_random_lines():
+    # Lines made of nothing but the parts of SENTENCE_BREAK and of the line ends, and their
+    # near misses, so that starts inside other matches, marks inside a match, runs of closing
+    # marks and every part's edge come up thousands of times.
     import random
 
     rng = random.Random(11)
-    pieces = list(".!?\"”’')]“‘( \t\u2003\xa0AZaz1É_-,") + ["...", ". ", '." ', ".) (A", "? “B"]
+    pieces = list(".!?…\"”’')]“‘(«„: \t\u2003\xa0AZaz1É_-,") + ["...", ". ", '." ', ".) (A", "? “B", "?”)"]
     lines = ["".join(rng.choices(pieces, k=rng.randint(1, 40))).strip() or "x" for _ in range(5000)]
+    lines += ["x" * 29 + ":", "x" * 30 + ":"]  # a colon at the head's last character, and past it
     batch = features._Batch.of(lines)
+    counted = features._line_counts(batch, batch.code_points())
+    assert np.array_equal(counted, features._line_counts(batch, batch.code_points(), compiled=False))
     column = features.SHAPE_COUNTS.index("sentence_breaks")
-    counted = features._line_counts(batch, batch.code_points())[:, column]
-    expected = [len(patterns.SENTENCE_BREAK.findall(line)) for line in lines]
-    assert counted.tolist() == expected and max(expected) >= 3
+    assert counted[:, column].tolist() == [len(patterns.SENTENCE_BREAK.findall(line)) for line in lines]
+    assert counted[:, column].max() >= 3
+    for name in ("ends_question", "ends_sentence", "colon_in_head"):
+        assert 300 < counted[:, features.SHAPE_COUNTS.index(name)].sum() < 4500, name
+    assert counted[-2:, features.SHAPE_COUNTS.index("colon_in_head")].tolist() == [1, 0]
 
 
 def test_dateline_forms_skipped_for_lack_of_a_mark_would_not_have_matched():
@@ -137,13 +143,15 @@ def test_the_c_line_counts_refuse_lines_outside_the_text_and_buffers_that_do_not
     cps = _literals.code_points("ab cd\nef")
     starts, lengths = np.array([0, 6], dtype=np.int64), np.array([5, 2], dtype=np.int64)
     out = np.zeros((2, scan.N_COUNTS), dtype=np.int64)
-    scan.line_counts(cps, starts, lengths, features._PUNCT_CPS, out)
+    marks, roles, head = features._MARK_CPS, features._MARK_ROLES, features.HEAD_CHARS
+    scan.line_counts(cps, starts, lengths, marks, roles, head, out)
     assert out[:, features.SHAPE_COUNTS.index("words")].tolist() == [2, 1]
     for args in (
-        (cps, starts, np.array([5, 3], dtype=np.int64), features._PUNCT_CPS, out),  # past the end
-        (cps, np.array([-1, 6], dtype=np.int64), lengths, features._PUNCT_CPS, out),
-        (cps, starts, lengths, features._PUNCT_CPS[::-1].copy(), out),  # not sorted
-        (cps, starts, lengths, features._PUNCT_CPS, out[:1].copy()),  # no room for the second
+        (cps, starts, np.array([5, 3], dtype=np.int64), marks, roles, head, out),  # past the end
+        (cps, np.array([-1, 6], dtype=np.int64), lengths, marks, roles, head, out),
+        (cps, starts, lengths, marks[::-1].copy(), roles[::-1].copy(), head, out),  # not sorted
+        (cps, starts, lengths, marks, roles[:-1].copy(), head, out),  # a mark without its role
+        (cps, starts, lengths, marks, roles, head, out[:1].copy()),  # no room for the second
     ):
         with pytest.raises(ValueError):
             scan.line_counts(*args)
