@@ -205,9 +205,12 @@ def _one_by_one(pending: list[_Doc], limits: Limits) -> list[np.ndarray | Result
     return out
 
 
-def _batch_features(pending: list[_Doc], limits: Limits) -> list[np.ndarray | Result]:
+def _batch_features(
+    pending: list[_Doc], limits: Limits
+) -> tuple[list[np.ndarray | Result], np.ndarray | None]:
     """Feature matrices of the pending documents, computed together (vectorised over all their
-    lines), or a Result saying why a document has none.
+    lines), or a Result saying why a document has none; and the matrices stacked, when every
+    document has one (the model takes them stacked: no copy to make).
 
     Each document is charged the batch's feature time in proportion to its characters. If
     the batch fails or runs past the time left to its most pressed document, the documents
@@ -221,7 +224,7 @@ def _batch_features(pending: list[_Doc], limits: Limits) -> list[np.ndarray | Re
         with time_limit(budget):
             X = features.batch_features(batch)
     except Exception:  # noqa: BLE001 - PageTimeout or a failure: retried one by one
-        return _one_by_one(pending, limits)
+        return _one_by_one(pending, limits), None
     spent = time.perf_counter() - t0
     chars = np.array([sum(map(len, lines)) + len(lines) for lines in batch], dtype=float)
     shares = spent * chars / max(chars.sum(), 1.0)
@@ -234,7 +237,7 @@ def _batch_features(pending: list[_Doc], limits: Limits) -> list[np.ndarray | Re
             out.append(Result.failed(exc))
             continue
         out.append(X[a:b])
-    return out
+    return out, X if not any(isinstance(x, Result) for x in out) else None
 
 
 def _predict(docs: list[_Doc], X: np.ndarray) -> None:
@@ -320,14 +323,15 @@ def _clean_batch(
         results.append(None)
     labelled: list[_Doc] = []
     mats: list[np.ndarray] = []
-    for doc, X in zip(pending, _batch_features(pending, limits) if pending else [], strict=True):
+    per_doc, stacked = _batch_features(pending, limits) if pending else ([], None)
+    for doc, X in zip(pending, per_doc, strict=True):
         if isinstance(X, Result):
             results[doc.slot] = X
             continue
         labelled.append(doc)
         mats.append(X)
     if labelled:
-        _predict(labelled, np.vstack(mats))
+        _predict(labelled, stacked if stacked is not None else np.vstack(mats))
         _settle(labelled)
     references = md.references_for(reference_date, len(results))
     for doc in labelled:
