@@ -439,9 +439,8 @@ class PatternFeature:
 
 PATTERN_FEATURES: tuple[PatternFeature, ...] = (
     PatternFeature("starts_bullet", "match", p.BULLET),
-    # `match_dateline` is one of these patterns matching at the start.
-    PatternFeature("dateline_prefix", "call", func=lambda s: p.match_dateline(s) is not None,
-                   gates=tuple(getattr(p, "_DATELINES", ()))),
+    # `opens_with_dateline` is one of these patterns matching at the start.
+    PatternFeature("dateline_prefix", "call", func=p.opens_with_dateline, gates=p._DATELINES),
     PatternFeature("agency_signoff", "match", p.AGENCY_SIGNOFF),
     PatternFeature("agency_credit", "search", p.AGENCY_CREDIT),
     # `is_editor_tag` needs EDITOR_TAG to match.

@@ -191,26 +191,38 @@ class DatelineMatch:
     end: int
 
 
+def _opening_dateline(line: str) -> re.Match[str] | None:
+    """The first dateline form that matches at the start of `line`."""
+    for pattern, marks in _MARKED_DATELINES:
+        for mark in marks:  # `has_mark` inline: the line features run this on every line
+            if mark in line:
+                m = pattern.match(line)
+                if m is not None:
+                    return m
+                break
+    return None
+
+
+def opens_with_dateline(line: str) -> bool:
+    return _opening_dateline(line) is not None
+
+
 def match_dateline(line: str) -> DatelineMatch | None:
     """The dateline that opens `line`, if any, with its place, date and agency as written."""
-    for pattern, marks in _MARKED_DATELINES:
-        if not has_mark(line, marks):
-            continue
-        m = pattern.match(line)
-        if m is None:
-            continue
-        groups = m.groupdict()
-        place = groups.get("place")
-        region = groups.get("region")
-        location = f"{place}, {region}" if place and region else place
-        return DatelineMatch(
-            location=location,
-            date=groups.get("date"),
-            agency=groups.get("agency"),
-            raw=m.group(0).strip(),
-            end=m.end(),
-        )
-    return None
+    m = _opening_dateline(line)
+    if m is None:
+        return None
+    groups = m.groupdict()
+    place = groups.get("place")
+    region = groups.get("region")
+    location = f"{place}, {region}" if place and region else place
+    return DatelineMatch(
+        location=location,
+        date=groups.get("date"),
+        agency=groups.get("agency"),
+        raw=m.group(0).strip(),
+        end=m.end(),
+    )
 
 
 def is_editor_tag(line: str) -> bool:

@@ -136,6 +136,8 @@ def test_dateline_forms_skipped_for_lack_of_a_mark_would_not_have_matched():
         matched = [line for line in lines if any(pattern.match(line, i) for i in range(len(line)))]
         assert len(matched) > 10, pattern.pattern
         assert all(patterns.has_mark(line, marks) for line in matched), pattern.pattern
+    opening = [line for line in lines if any(f.match(line) for f in patterns._DATELINES)]
+    assert [line for line in lines if patterns.opens_with_dateline(line)] == opening and len(opening) > 300
 
 
 def test_the_c_line_counts_refuse_lines_outside_the_text_and_buffers_that_do_not_fit():
