@@ -90,18 +90,22 @@ def _index_of_first(lines: Sequence[Line], label: str) -> int | None:
     return next((i for i, line in enumerate(lines) if line.label == label), None)
 
 
-def _header(lines: Sequence[Line], excluded: frozenset[str] = _NOT_THIS_STORY) -> list[Line]:
+def _around_start(lines: Sequence[Line]) -> list[Line]:
     """The lines taken off around the story's start that may belong to its header: up to
     `HEADER_REACH` + 1 non-blank lines above the first body line, nearest first, then
     `HEADER_BELOW` below it (when that first line is the headline kept as body, the stamp
-    and byline come after it). Lines labelled one of `excluded` are left out."""
+    and byline come after it)."""
     first_body = _index_of_first(lines, "body")
     if first_body is None:
         return []
     above = _non_blank(reversed(lines[:first_body]), HEADER_REACH + 1)  # nearest first
     below = _non_blank(lines[first_body + 1:], HEADER_BELOW)
-    return [line for line in [*above, *below]
-            if line.label != "body" and line.label not in excluded]
+    return [line for line in [*above, *below] if line.label != "body"]
+
+
+def _header(around: list[Line], excluded: frozenset[str] = _NOT_THIS_STORY) -> list[Line]:
+    """The lines `_around_start` found but those labelled one of `excluded`."""
+    return [line for line in around if line.label not in excluded]
 
 
 #: Longest line of the story's opening read for a date stamp kept as body (the longest stamp
@@ -247,7 +251,8 @@ def assemble(
     if body.dateline is not None:
         result.dateline = _dateline(body.dateline, reference)
 
-    header = _header(lines)
+    around = _around_start(lines)
+    header = _header(around)
     if result.dateline is None:
         parsed = _stamp(lines, header)
         if parsed is not None:
@@ -255,7 +260,7 @@ def assemble(
 
     result.title = _first(lines, "title")
     result.standfirst = _first(lines, "standfirst")
-    credits = _header(lines, _NOT_A_CREDIT)
+    credits = _header(around, _NOT_A_CREDIT)
     in_header = {id(line) for line in credits}
     near = credits + [line for line in _under_title(lines) if id(line) not in in_header]
     marked = [line for line in near if md.is_marked_byline(line.text)]
