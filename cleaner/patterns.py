@@ -225,7 +225,12 @@ def match_dateline(line: str) -> DatelineMatch | None:
     )
 
 
+_TAG_MARKS = marked(EDITOR_TAG)[1]
+
+
 def is_editor_tag(line: str) -> bool:
+    if not has_mark(line, _TAG_MARKS):  # the slash: most lines have none
+        return False
     text = line.strip()
     return bool(EDITOR_TAG.match(text)) and text.lower() not in _TAG_STOPWORDS
 

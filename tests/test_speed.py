@@ -120,7 +120,7 @@ def test_sentence_breaks_ends_and_head_colons_counted_in_c_are_pythons_on_dense_
     assert counted[-2:, features.SHAPE_COUNTS.index("colon_in_head")].tolist() == [1, 0]
 
 
-def test_dateline_forms_skipped_for_lack_of_a_mark_would_not_have_matched():
+def test_forms_skipped_for_lack_of_a_mark_would_not_have_matched():
     import random
 
     from cleaner import metadata
@@ -129,9 +129,11 @@ def test_dateline_forms_skipped_for_lack_of_a_mark_would_not_have_matched():
     rng = random.Random(5)
     pieces = ["SEOUL", "Seoul", "New Delhi", "YALA", ", ", "Thailand", "April 30", "(IANS)", "(",
               ")", "Reuters", " - ", "--", " – ", "—", " ", ":", "By ", "IANS", "North Korean", "x",
-              "| ", "Jan. 15, 2008", "Calif.", "(AP) -- ", "By IANS, ", "Kolkata", " : "]
+              "| ", "Jan. 15, 2008", "Calif.", "(AP) -- ", "By IANS, ", "Kolkata", " : ", "int/jk/as",
+              "ms/vd"]
     lines = ["".join(rng.choices(pieces, k=rng.randint(1, 9))).strip() or "x" for _ in range(20000)]
-    forms = patterns._MARKED_DATELINES + metadata._GLUED + metadata._ALONE
+    tags = (patterns.EDITOR_TAG, patterns._TAG_MARKS)
+    forms = (*patterns._MARKED_DATELINES, *metadata._GLUED, *metadata._ALONE, tags)
     for pattern, marks in forms:
         matched = [line for line in lines if any(pattern.match(line, i) for i in range(len(line)))]
         assert len(matched) > 10, pattern.pattern
