@@ -1,9 +1,10 @@
 """The one thing pyproject.toml does not say: the C extensions (its table there is experimental).
 
 `cleaner._walk` walks the line and block models' trees (cleaner/_trees.py); `cleaner._scan`
-finds the pattern prefilters' fragments (cleaner/_literals.py), counts the shape features'
-character classes (cleaner/features.py) and hashes the headline models' n-grams
-(cleaner/clickbait.py); `cleaner._numeric` computes exp over an array (cleaner/numeric.py).
+folds case and finds the pattern prefilters' fragments (cleaner/_literals.py), counts the
+shape features' character classes, sentence breaks and line ends (cleaner/features.py) and
+hashes the headline models' n-grams (cleaner/clickbait.py); `cleaner._numeric` computes exp
+over an array (cleaner/numeric.py).
 All are optional: where they cannot be built (no C compiler), the package installs all the
 same and does their work with numpy and Python, to the same figures.
 """

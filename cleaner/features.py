@@ -7,8 +7,9 @@ summary header, how much prose follows), as jusText revises paragraphs with thei
 
 Everything is computed for a whole batch of documents at once: the lines are joined into one
 string and described as arrays (one code point, one flag byte, per character), the patterns
-run only on the lines that contain a literal every match needs (`cleaner/_literals.py`),
-and the context features are segment-wise array operations over the batch. To add a feature:
+run only on the lines that contain a literal every match needs, those anchored at a line's
+start after one alternation of them all has matched (`cleaner/_literals.py`), and the
+context features are segment-wise array operations over the batch. To add a feature:
 name it in one of the tuples below and compute its column in the group that fills it
 (`_shape_columns`, `PATTERN_FEATURES`, `_headline_columns`, `_context`); `base_matrix`
 checks that every base column is filled.
