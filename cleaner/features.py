@@ -304,7 +304,7 @@ if _C_ROLES is not None and _C_ROLES != tuple(bit for _, bit in _ROLES):  # prag
 
 def _line_counts(batch: _Batch, cps: np.ndarray, compiled: bool = True) -> np.ndarray:
     """`SHAPE_COUNTS` of each line (a row each): counted in C if it is built and `compiled`,
-    else from per-character masks with numpy (and the last five with `re` and str methods),
+    else from per-character masks with numpy (and the last four with `re` and str methods),
     to the same counts."""
     starts, scan = batch.starts, _literals._scan
     if compiled and scan is not None:
