@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from training.evaluate import ARTICLE_LABELS
 from training.modern import (
     HAND_LABELS,
     HAND_SOURCE,
@@ -154,6 +155,21 @@ def test_a_hand_read_extract_becomes_a_document_labelled_by_hand_alone() -> None
     assert doc.labels == ["title", "body", None, "body", "promo", None]
     assert doc.source == HAND_SOURCE and doc.doc_id == "hand:7/trafilatura-recall"
     assert doc.lines == lines and doc.split == extract.split
+
+
+def test_a_hand_read_extract_is_scored_on_its_snippets_as_the_hand_labels_keep_them() -> None:
+    # The teaser under the headline is a `with` snippet; by hand it is the standfirst, which
+    # the body does not keep: the snippets' ceiling for this project's labels is below 1.
+    lines = ["Bridge to close", f"{WITH}.", "It reopens in May.", WITHOUT]
+    extract = _doc("8/trafilatura-recall", "extract", lines, ("trafilatura-recall",))
+    hand = {"8/trafilatura-recall": {"Bridge to close": "title", f"{WITH}.": "standfirst",
+                                     "It reopens in May.": "body", WITHOUT: "promo"}}
+    [doc] = hand_labelled_docs([extract], hand)
+    assert isinstance(doc, ModernDoc) and doc.with_snippets == extract.with_snippets
+    as_body = snippet_scores([doc], [[label == "body" for label in doc.labels]])["all"]
+    as_article = snippet_scores([doc], [[label in ARTICLE_LABELS for label in doc.labels]])["all"]
+    assert (as_body["with_kept_share"], as_body["without_removed_share"]) == (0.0, 1.0)
+    assert (as_article["with_kept_share"], as_article["without_removed_share"]) == (1.0, 1.0)
 
 
 def test_a_text_hand_labelled_two_ways_in_a_document_labels_nothing(tmp_path) -> None:

@@ -72,7 +72,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -515,19 +515,18 @@ def read_hand_labels(path: Path = HAND_LABELS) -> dict[str, dict[str, str]]:
             for doc, texts in found.items()}
 
 
-def hand_labelled_docs(docs: list[ModernDoc], hand: dict[str, dict[str, str]]) -> list[LabelledDoc]:
+def hand_labelled_docs(docs: list[ModernDoc], hand: dict[str, dict[str, str]]) -> list[ModernDoc]:
     """The extractor outputs that were read by hand, as documents labelled by hand alone (a
-    line whose text is not among the hand-labelled ones, such as a blank line, is unlabelled)."""
-    out = []
-    for doc in docs:
-        labels = hand.get(doc.doc_id)
-        if labels is None or doc.shape != "extract":
-            continue
-        out.append(LabelledDoc(
-            doc_id=f"hand:{doc.doc_id}", site=doc.site, url=doc.url, shape=doc.shape,
-            lines=doc.lines, labels=[labels.get(line.strip()) for line in doc.lines], source=HAND_SOURCE,
-        ))
-    return out
+    line whose text is not among the hand-labelled ones, such as a blank line, is unlabelled).
+
+    They keep their page's snippets: scored under the hand labels, the snippets show how many
+    `with` ones a cleaner following this project's labels (a title and a standfirst off the
+    body, captions and credits out) can keep at best."""
+    return [
+        replace(doc, doc_id=f"hand:{doc.doc_id}", source=HAND_SOURCE,
+                labels=[hand[doc.doc_id].get(line.strip()) for line in doc.lines])
+        for doc in docs if doc.doc_id in hand and doc.shape == "extract"
+    ]
 
 
 def docs_of_pages(

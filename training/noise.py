@@ -33,6 +33,7 @@ import math
 import random
 import statistics
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from training.dataset import SOURCES, load_docs
@@ -57,6 +58,14 @@ def dropped_groups(groups: list[str], run: int, share: float = DROP_SHARE) -> se
     return set(random.Random(run).sample(ordered, round(share * len(ordered))))
 
 
+def figure_at(node: dict, path: Iterable[str]) -> float:
+    """The figure at `path` into a report. A floor names it from a system's report, with dots:
+    `body.recall`, `snippets.body.all.with_kept_share`."""
+    for key in path:
+        node = node[key]
+    return node
+
+
 def _gates() -> list[tuple[str, tuple[str, ...], float]]:
     """(name, path into the reports, floor) of every figure the gate has a floor for; the
     path starts with "eval" (training.evaluate's report) or "metadata"."""
@@ -64,8 +73,7 @@ def _gates() -> list[tuple[str, tuple[str, ...], float]]:
     for group, systems in json.loads(EVAL_FLOORS.read_text()).items():
         for system, metrics in systems.items():
             for metric, floor in metrics.items():
-                scope, name = metric.split(".")
-                path = ("eval", "groups", group, "systems", system, scope, name)
+                path = ("eval", "groups", group, "systems", system, *metric.split("."))
                 out.append((f"{group} {system} {metric}", path, floor))
     for field, metrics in json.loads(METADATA_FLOORS.read_text()).items():
         for metric, floor in metrics.items():
@@ -76,13 +84,7 @@ def _gates() -> list[tuple[str, tuple[str, ...], float]]:
 def gated_figures(eval_report: dict, metadata_report: dict) -> dict[str, float]:
     """Every figure the gate has a floor for, by name."""
     reports = {"eval": eval_report, "metadata": metadata_report}
-    out = {}
-    for name, path, _ in _gates():
-        node = reports[path[0]]
-        for key in path[1:]:
-            node = node[key]
-        out[name] = node
-    return out
+    return {name: figure_at(reports[path[0]], path[1:]) for name, path, _ in _gates()}
 
 
 def floors() -> dict[str, float]:
