@@ -203,7 +203,9 @@ def summary(out: Path) -> str:
         f"the largest multiple of {FLOOR_STEP} at or below the lowest run; the others stay. "
         "The floors below are the ones in the files now: the rule was applied on 2026-12-06 "
         "(stop 36), and the commits that lowered floors list the old ones (12 of the line "
-        "model's and metadata's, 1 of the HTML gate's).",
+        "model's and metadata's, 1 of the HTML gate's). The floors of the modern pages' snippet "
+        "figures were first set at stop 39, by a rule also written before its runs: the largest "
+        f"multiple of {FLOOR_STEP} at or below the lowest of the shipped figure and the runs.",
         "",
         "## Line model (tests/eval_floors.json, tests/metadata_floors.json)",
         "",
